@@ -1,0 +1,36 @@
+"""SQLModel tables of crmgraph; `relations` is the registry of every tab."""
+
+from models.base import Table
+from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
+from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
+from models.finance import BankTransaction, CashFlow, Commission, CreditNote, Invoice, PaymentCfdi, TransferInvoice
+from models.links import *  # noqa: F403 - every link table joins the metadata
+from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
+from models.parties import Account, AccountRelation, Address, AppUser, Contact, PriceList, Vendor
+from models.relations import RELATIONS, TABS, Relation
+from models.sales import (
+    Opportunity,
+    Project,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Quote,
+    QuoteLine,
+    SalesOrder,
+    SalesOrderLine,
+    Subscription,
+)
+
+#: Every table exposed as a GraphQL Node, by GraphQL type name.
+NODE_MODELS: dict[str, type[Table]] = {
+    model.__name__: model
+    for model in (
+        Account, Contact, AppUser, PriceList, Vendor, AccountRelation, Address,
+        Product, Service, Email, Document, Campaign, CalendarEvent,
+        Invoice, PaymentCfdi, CreditNote, TransferInvoice, CashFlow, BankTransaction, Commission,
+        Opportunity, Project, Quote, QuoteLine, SalesOrder, SalesOrderLine, PurchaseOrder, PurchaseOrderLine,
+        Subscription, WarehouseMovement, LotSerial, Asset, ServiceContract,
+        ActivityLog, Comment, SupportCase, ChatChannel,
+    )
+}
+
+__all__ = ["NODE_MODELS", "RELATIONS", "TABS", "Relation", "Table"]

@@ -1,0 +1,59 @@
+"""The base of every table and the small helpers that declare its columns in one line."""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlmodel import Field, SQLModel
+
+from models.types import Money, Quantity, UTCDateTime, enum_column, utcnow
+
+
+class Table(SQLModel):
+    """A table with an integer primary key; GraphQL exposes it as a Node."""
+
+    id: int | None = Field(default=None, primary_key=True, description="Primary key (the global id encodes it).")
+    #: Natural order of rows in a tab or list: column names, "-" for descending. The id breaks ties.
+    default_order: ClassVar[tuple[str, ...]] = ("id",)
+    #: One line of what a row is, used as the GraphQL type description.
+    label: ClassVar[str] = ""
+
+
+def ref(table: str, description: str, *, required: bool = False, cascade: bool = True) -> Any:
+    """A foreign key to `table.id`, indexed.
+
+    Owned rows go with their owner (CASCADE); a plain reference is cleared (SET NULL), or,
+    when required, blocks the delete (RESTRICT) so no row is lost silently.
+    """
+    return Field(
+        default=None,
+        foreign_key=f"{table}.id",
+        ondelete="CASCADE" if cascade else ("RESTRICT" if required else "SET NULL"),
+        nullable=not required,
+        index=True,
+        description=description,
+    )
+
+
+def money(description: str, *, optional: bool = False) -> Any:
+    return Field(default=None if optional else Decimal("0.00"), sa_type=Money, description=description)
+
+
+def quantity(description: str, *, optional: bool = False) -> Any:
+    return Field(default=None if optional else Decimal("0"), sa_type=Quantity, description=description)
+
+
+def choice(enum_class: type[enum.Enum], description: str, *, default: enum.Enum | None = None) -> Any:
+    return Field(default=default, sa_type=enum_column(enum_class), description=description)
+
+
+def timestamp(description: str, *, optional: bool = False) -> Any:
+    if optional:
+        return Field(default=None, sa_type=UTCDateTime, description=description)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, description=description)
+
+
+def text(description: str, *, default: str | None = None, max_length: int | None = None, **kw: Any) -> Any:
+    return Field(default=default, max_length=max_length, description=description, **kw)
