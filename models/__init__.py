@@ -22,7 +22,7 @@ from models.sales import (
 
 #: Every table exposed as a GraphQL Node, by GraphQL type name.
 NODE_MODELS: dict[str, type[Table]] = {
-    model.__name__: model
+    model.graphql_name or model.__name__: model
     for model in (
         Account, Contact, AppUser, PriceList, Vendor, AccountRelation, Address,
         Product, Service, Email, Document, Campaign, CalendarEvent,

@@ -19,6 +19,8 @@ class Table(SQLModel):
     default_order: ClassVar[tuple[str, ...]] = ("id",)
     #: One line of what a row is, used as the GraphQL type description.
     label: ClassVar[str] = ""
+    #: GraphQL type name, when it is not the class name.
+    graphql_name: ClassVar[str | None] = None
 
 
 def ref(table: str, description: str, *, required: bool = False, cascade: bool = True) -> Any:

@@ -15,6 +15,7 @@ from models.types import EnumList
 
 class AppUser(Table, table=True):
     __tablename__ = "app_user"
+    graphql_name: ClassVar[str] = "User"
     label: ClassVar[str] = "A user of the CRM: salesperson, owner of records."
     default_order: ClassVar[tuple[str, ...]] = ("name",)
 

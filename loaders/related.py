@@ -1,0 +1,94 @@
+"""The batched related-page loader and its companions: one SQL statement per relation and
+argument set serves every parent of the request."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import Row
+
+from loaders import sql
+from loaders.database import Reader
+from loaders.paging import Order, PageArgs
+from models import Relation, Table
+
+
+@dataclass(frozen=True)
+class Page:
+    """The rows of one page and whether more follow."""
+
+    rows: list[Row[Any]]
+    has_next: bool
+
+
+class RelatedPageLoader(DataLoader):
+    """parent id -> Page of `relation` with the same order and page arguments."""
+
+    def __init__(self, reader: Reader, relation: Relation, order: Order, page: PageArgs) -> None:
+        super().__init__()
+        self.reader, self.relation, self.order, self.page = reader, relation, order, page
+
+    async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[Page]:
+        statement = sql.related_page(self.relation, parent_ids, self.order, self.page, self.reader.dialect)
+        grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+        for row in await self.reader.rows(statement):
+            grouped[row.rel_parent].append(row)
+        first = self.page.first
+        return [Page(rows[:first], len(rows) > first) for rows in (grouped.get(p, []) for p in parent_ids)]
+
+
+class RelatedCountLoader(DataLoader):
+    """parent id -> number of rows of `relation` (0 for none)."""
+
+    def __init__(self, reader: Reader, relation: Relation) -> None:
+        super().__init__()
+        self.reader, self.relation = reader, relation
+
+    async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[int]:
+        rows = await self.reader.rows(sql.related_counts(self.relation, parent_ids, self.reader.dialect))
+        counts = {row.rel_parent: row.n for row in rows}
+        return [counts.get(p, 0) for p in parent_ids]
+
+
+class TabCountLoader(DataLoader):
+    """parent id -> {tab field: count} for every tab of the parent type, in one statement."""
+
+    def __init__(self, reader: Reader, tabs: Sequence[Relation]) -> None:
+        super().__init__()
+        self.reader, self.tabs = reader, tabs
+
+    async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[dict[str, int]]:
+        counts: dict[int, dict[str, int]] = {p: dict.fromkeys((t.field for t in self.tabs), 0) for p in parent_ids}
+        for row in await self.reader.rows(sql.tab_counts(self.tabs, parent_ids, self.reader.dialect)):
+            counts[row.rel_parent][self.tabs[row.rel_index].field] = row.n
+        return [counts[p] for p in parent_ids]
+
+
+class ChildListLoader(DataLoader):
+    """parent id -> every child row (the lines of a document), in order."""
+
+    def __init__(self, reader: Reader, relation: Relation) -> None:
+        super().__init__()
+        self.reader, self.relation = reader, relation
+
+    async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[list[Row[Any]]]:
+        grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+        for row in await self.reader.rows(sql.child_rows(self.relation, parent_ids, self.reader.dialect)):
+            grouped[getattr(row, self.relation.fk)].append(row)
+        return [grouped.get(p, []) for p in parent_ids]
+
+
+class ByIdLoader(DataLoader):
+    """id -> row of `model`, or None when there is no such row."""
+
+    def __init__(self, reader: Reader, model: type[Table]) -> None:
+        super().__init__()
+        self.reader, self.model = reader, model
+
+    async def batch_load_fn(self, ids: Sequence[int]) -> list[Row[Any] | None]:
+        rows = {row.id: row for row in await self.reader.rows(sql.rows_by_id(self.model, ids, self.reader.dialect))}
+        return [rows.get(i) for i in ids]

@@ -1,0 +1,144 @@
+"""Relay connections: the types (one per node type, or per link table when the edge carries link
+attributes) and the connection fields, all derived from the relation registry."""
+
+# No `from __future__ import annotations`: the generated resolvers carry real type objects.
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Optional
+
+import strawberry
+from sqlalchemy import Row
+
+from loaders.paging import Order, PageArgs, row_cursor
+from loaders.related import Page
+from models import Relation, Table
+from schema.node import to_node
+
+FIRST = Annotated[int, strawberry.argument(description="Page size, 1..100.")]
+AFTER = Annotated[
+    Optional[str], strawberry.argument(description="Cursor of the row to start after (`pageInfo.endCursor`).")
+]
+
+
+@strawberry.type(description="Where a page sits in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether rows follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether rows precede this page (true when the page was asked for with `after`)."
+    )
+    start_cursor: Optional[str] = strawberry.field(description="Cursor of the first row of the page.")
+    end_cursor: Optional[str] = strawberry.field(description="Cursor of the last row; pass it as `after`.")
+
+
+def _new(cls: type, **values: Any) -> Any:
+    obj = cls.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
+class ConnectionType:
+    """A generated connection type with its edge type, and how to build one from a Page."""
+
+    def __init__(self, name: str, node_cls: type, link_fields: dict[str, tuple[Any, str]]) -> None:
+        self.node_cls = node_cls
+        self.link_fields = tuple(link_fields)
+        edge_annotations: dict[str, Any] = {"cursor": str, "node": node_cls}
+        edge_namespace: dict[str, Any] = {
+            "cursor": strawberry.field(description="Cursor of this row, for `after`."),
+            "node": strawberry.field(description="The row."),
+        }
+        for field_name, (annotation, description) in link_fields.items():
+            edge_annotations[field_name] = annotation
+            edge_namespace[field_name] = strawberry.field(description=description)
+        edge_namespace["__annotations__"] = edge_annotations
+        self.edge_cls = strawberry.type(
+            type(f"{name}Edge", (), edge_namespace), description=f"One {node_cls.graphql_name} of a list, with its cursor."
+        )
+        edge_cls = self.edge_cls
+
+        def edges(root: Any) -> list[edge_cls]:  # type: ignore[valid-type]
+            return _edge_list(root)
+
+        async def total_count(root: Any) -> int:
+            return await root.count()
+
+        namespace: dict[str, Any] = {
+            "__annotations__": {
+                "page_info": PageInfo,
+                "nodes": list[node_cls],  # type: ignore[valid-type]
+                "rows": strawberry.Private[list],
+                "order": strawberry.Private[Order],
+                "count": strawberry.Private[Callable[[], Awaitable[int]]],
+                "maker": strawberry.Private[Any],
+            },
+            "page_info": strawberry.field(description="Where this page sits in the list."),
+            "nodes": strawberry.field(description="The rows of this page (edges without cursors)."),
+            "edges": strawberry.field(resolver=edges, description="The rows of this page with their cursors."),
+            "total_count": strawberry.field(
+                resolver=total_count, description="Number of rows in the whole list (one more statement when asked)."
+            ),
+        }
+        self.cls = strawberry.type(
+            type(f"{name}Connection", (), namespace), description=f"A page of {node_cls.graphql_name} rows."
+        )
+
+    def build(self, page: Page, order: Order, count: Callable[[], Awaitable[int]], after: bool) -> Any:
+        nodes = [to_node(self.node_cls, row) for row in page.rows]
+        info = _new(
+            PageInfo,
+            has_next_page=page.has_next,
+            has_previous_page=after,
+            start_cursor=row_cursor(order, page.rows[0]) if page.rows else None,
+            end_cursor=row_cursor(order, page.rows[-1]) if page.rows else None,
+        )
+        return _new(self.cls, page_info=info, nodes=nodes, rows=page.rows, order=order, count=count, maker=self)
+
+
+def _edge_list(connection: Any) -> list[Any]:
+    """Edges are built only when a query selects them: cursors cost an encoding per row."""
+    maker: ConnectionType = connection.maker
+    order = connection.order
+    edges = []
+    for row, node in zip(connection.rows, connection.nodes, strict=True):
+        edge = _new(maker.edge_cls, cursor=row_cursor(order, row), node=node)
+        for name in maker.link_fields:
+            edge.__dict__[name] = getattr(row, f"link_{name}")
+        edges.append(edge)
+    return edges
+
+
+def relation_field(relation: Relation, connection: ConnectionType) -> Any:
+    """`field(first, after): XConnection!` on the parent type, batched across parents."""
+    order = Order.parse(relation.target.default_order)
+    table = relation.target.__table__
+
+    async def resolve(root: Any, info: strawberry.Info, first: FIRST = 20, after: AFTER = None) -> connection.cls:  # type: ignore[name-defined]
+        page_args = PageArgs.parse(first, after, order, table)
+        loaders = info.context.loaders
+        page = await loaders.related_page(relation, order, page_args).load(root.pk)
+        return connection.build(page, order, lambda: loaders.related_count(relation).load(root.pk), after is not None)
+
+    return strawberry.field(resolver=resolve, description=f"{relation.label}: {relation.description}")
+
+
+def child_list_field(relation: Relation, node_cls: type) -> Any:
+    """`lines: [XLine!]!`: every child row, batched across parents."""
+
+    async def resolve(root: Any, info: strawberry.Info) -> list[node_cls]:  # type: ignore[valid-type]
+        rows: list[Row[Any]] = await info.context.loaders.children(relation).load(root.pk)
+        return [to_node(node_cls, row) for row in rows]
+
+    return strawberry.field(resolver=resolve, description=relation.description)
+
+
+def root_connection_field(model: type[Table], connection: ConnectionType, description: str) -> Any:
+    """A whole-table list at the root, e.g. `accounts(first, after)`."""
+    order = Order.parse(model.default_order)
+    table = model.__table__
+
+    async def resolve(info: strawberry.Info, first: FIRST = 20, after: AFTER = None) -> connection.cls:  # type: ignore[name-defined]
+        page_args = PageArgs.parse(first, after, order, table)
+        loaders = info.context.loaders
+        page = await loaders.table_page(model, order, page_args)
+        return connection.build(page, order, lambda: loaders.table_count(model), after is not None)
+
+    return strawberry.field(resolver=resolve, description=description)

@@ -1,0 +1,99 @@
+"""`crmgraph`: serve, migrate, seed, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from service.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    from service.migrate import migrate
+
+    migrate(settings.database_url)
+    print(f"database is at the newest schema: {_safe_url(settings.database_url)}")
+    return 0
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from service.db import create_engine
+    from service.seed import database_is_empty, seed_demo
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            if args.if_empty and not await database_is_empty(engine):
+                print("database already holds data: demo data not loaded")
+                return 0
+            report = await seed_demo(engine, accounts=args.accounts, seed=args.seed)
+        finally:
+            await engine.dispose()
+        print(report)
+        return 0
+
+    return asyncio.run(run())
+
+
+def _schema(_args: argparse.Namespace, _settings: Settings) -> int:
+    from schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="crmgraph", description="GraphQL service over a Mexican ERP/CRM.")
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="serve GraphQL (and GraphiQL) over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless; PostgreSQL for >1)")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database (CRMGRAPH_DATABASE_URL) to the newest schema")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser("seed", help="load deterministic demo data (Faker es_MX)")
+    seed.add_argument("--accounts", type=int, default=200, help="number of accounts (default 200)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same data")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has accounts")
+    seed.set_defaults(handler=_seed)
+
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    schema.set_defaults(handler=_schema)
+
+    args = parser.parse_args(argv)
+    if args.handler is None:
+        parser.print_help()
+        return 2
+    return args.handler(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
