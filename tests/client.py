@@ -1,0 +1,52 @@
+"""A small GraphQL client over the ASGI app that also counts the SQL statements of each request."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict[str, Any]
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert "errors" not in self.body, self.body["errors"]
+        return self.body["data"]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        assert self.body.get("errors"), f"expected errors, got {self.body}"
+        return self.body["errors"]
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient, engine: AsyncEngine) -> None:
+        self.http = http
+        self.engine = engine
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Response:
+        statements: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(self.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            reply = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        finally:
+            event.remove(self.engine.sync_engine, "before_cursor_execute", count)
+        return Response(reply.status_code, reply.json(), statements)
+
+
+def gid(type_name: str, pk: int) -> str:
+    """The global id of a row, as a client never computes it but a test may."""
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()

@@ -1,0 +1,89 @@
+"""A database per test session on SQLite and on PostgreSQL, and the real ASGI app over each."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from service.app import create_app
+from service.migrate import migrate
+from service.settings import Settings
+from tests.factories import Factory
+from tests.client import GraphQLClient
+
+PG_ADMIN_DSN = os.environ.get("CRMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+async def _pg_reachable() -> bool:
+    try:
+        connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        return False
+    await connection.close()
+    return True
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database of the requested kind, dropped at the end of the session."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "crmgraph.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        migrate(url)
+        yield url
+        return
+    if not asyncio.run(_pg_reachable()):
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_DSN}"
+        if IN_CI:
+            pytest.fail(f"{message}: CI requires it", pytrace=False)
+        pytest.skip(message)
+    name = f"crmgraph_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    admin = sa.make_url(PG_ADMIN_DSN.replace("postgresql://", "postgresql+asyncpg://", 1))
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _pg_admin(statement: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[object]:
+    application = create_app(Settings(database_url=database_url))
+    yield application
+    await application.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def gql(app: object) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://crmgraph.test") as http:
+        yield GraphQLClient(http, app.state.engine)
+
+
+@pytest.fixture(scope="session")
+def factory(app: object) -> Factory:
+    return Factory(app.state.engine)
