@@ -1,0 +1,47 @@
+"""HTTP behaviour: GraphQL-over-HTTP content negotiation, the health check, GraphiQL, no redirects."""
+
+from __future__ import annotations
+
+
+async def test_graphql_response_json_gives_4xx_for_a_document_that_does_not_validate(gql) -> None:
+    accept = {"accept": "application/graphql-response+json"}
+    invalid = await gql.http.post("/graphql", json={"query": "{ nope }"}, headers=accept)
+    assert invalid.status_code == 400
+    assert invalid.headers["content-type"].startswith("application/graphql-response+json")
+    assert "nope" in invalid.json()["errors"][0]["message"]
+    unparsable = await gql.http.post("/graphql", json={"query": "{ accounts { "}, headers=accept)
+    assert unparsable.status_code == 400
+    ok = await gql.http.post("/graphql", json={"query": "{ accounts(first: 1) { totalCount } }"}, headers=accept)
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/graphql-response+json")
+    field_error = await gql.http.post("/graphql", json={"query": '{ node(id: "zzz") { id } }'}, headers=accept)
+    assert field_error.status_code == 200  # executed: the error belongs to a field, not to the document
+
+
+async def test_older_clients_get_application_json(gql) -> None:
+    reply = await gql.http.post("/graphql", json={"query": "{ nope }"})
+    assert reply.headers["content-type"].startswith("application/json")
+    assert reply.json()["errors"]
+
+
+async def test_the_endpoint_is_served_without_a_redirect_and_graphiql_is_on(gql) -> None:
+    page = await gql.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    query = await gql.http.get("/graphql", params={"query": "{ accounts(first: 1) { totalCount } }"})
+    assert query.status_code == 200 and "totalCount" in query.text
+
+
+async def test_health_reports_the_database(gql) -> None:
+    reply = await gql.http.get("/health")
+    assert reply.status_code == 200 and reply.json() == {"status": "ok"}
+
+
+async def test_money_is_a_string_and_datetimes_are_utc(gql, factory) -> None:
+    from decimal import Decimal
+
+    from models import Account
+    from tests.client import gid
+
+    account = await factory.insert(Account, credit_limit=Decimal("1234.50"))
+    data = (await gql("query($id: ID!) { account(id: $id) { creditLimit createdAt } }", {"id": gid("Account", account)})).data
+    assert data["account"]["creditLimit"] == "1234.50"
+    assert data["account"]["createdAt"].endswith("+00:00")

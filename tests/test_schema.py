@@ -1,0 +1,45 @@
+"""The printed SDL stays in step with the live schema, and every part of it is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+
+from schema import schema
+
+SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def test_schema_graphql_is_the_printed_live_schema() -> None:
+    assert SDL.read_text() == schema.as_str() + "\n", "schema.graphql is stale: run `make schema` and commit it"
+
+
+def test_every_type_field_and_argument_has_a_description() -> None:
+    missing = []
+    for name, graphql_type in schema._schema.type_map.items():
+        if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
+            continue
+        if not graphql_type.description:
+            missing.append(name)
+        if isinstance(graphql_type, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)):
+            for field_name, field in graphql_type.fields.items():
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                for argument_name, argument in getattr(field, "args", {}).items():
+                    if not argument.description:
+                        missing.append(f"{name}.{field_name}({argument_name})")
+        if isinstance(graphql_type, GraphQLEnumType) and not graphql_type.description:
+            missing.append(name)
+    assert missing == []
+
+
+def test_money_is_decimal_and_every_tab_is_a_connection() -> None:
+    account = schema._schema.type_map["Account"]
+    assert str(account.fields["creditLimit"].type) == "Decimal!"
+    assert str(account.fields["invoices"].type) == "InvoiceConnection!"
+    assert str(account.fields["campaigns"].type) == "AccountCampaignConnection!"
+    assert set(account.fields["invoices"].args) == {"first", "after"}
+    assert str(schema._schema.type_map["Contact"].fields["purchaseOrders"].type) == "PurchaseOrderConnection!"
+    assert str(schema._schema.query_type.fields["node"].type) == "Node"
+    assert str(schema._schema.query_type.fields["nodes"].type) == "[Node]!"
