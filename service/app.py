@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,7 +33,9 @@ class GraphQLView(GraphQL):
         self.engine = engine
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(request=request, response=response, loaders=Loaders(self.engine))
+        request_id = _request_id(request.headers.get("x-request-id"))
+        response.headers["x-request-id"] = request_id
+        return Context(request=request, response=response, loaders=Loaders(self.engine), request_id=request_id)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -51,6 +54,13 @@ class GraphQLView(GraphQL):
             if isinstance(response_data, dict) and _failed_before_execution(response_data):
                 response.status_code = 400
         return response
+
+
+def _request_id(given: str | None) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a new one."""
+    if given and len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum():
+        return given
+    return uuid.uuid4().hex
 
 
 def _failed_before_execution(response_data: GraphQLHTTPResponse) -> bool:

@@ -13,3 +13,5 @@ class Context:
     request: Any
     response: Any
     loaders: Loaders
+    #: names this request in the log and in masked errors (X-Request-ID, given or made)
+    request_id: str

@@ -45,3 +45,24 @@ async def test_money_is_a_string_and_datetimes_are_utc(gql, factory) -> None:
     data = (await gql("query($id: ID!) { account(id: $id) { creditLimit createdAt } }", {"id": gid("Account", account)})).data
     assert data["account"]["creditLimit"] == "1234.50"
     assert data["account"]["createdAt"].endswith("+00:00")
+
+
+async def test_an_unexpected_error_is_masked_with_a_request_id_that_is_logged(tmp_path, caplog) -> None:
+    import httpx
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    # A real database failure: the file was never migrated, so every table is missing.
+    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.db'}"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test") as http:
+        reply = await http.post(
+            "/graphql", json={"query": "{ accounts(first: 1) { nodes { id } } }"}, headers={"x-request-id": "req-42"}
+        )
+    await app.state.engine.dispose()
+    (error,) = reply.json()["errors"]
+    assert error["message"] == "Unexpected error"
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"}
+    assert "SELECT" not in reply.text and "no such table" not in reply.text and "Traceback" not in reply.text
+    assert reply.headers["x-request-id"] == "req-42"
+    assert any("req-42" in record.getMessage() and record.exc_info for record in caplog.records)

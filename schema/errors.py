@@ -1,0 +1,44 @@
+"""Which errors a client sees as they are, and which are masked and logged with the request id."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
+
+log = logging.getLogger("crmgraph.errors")
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Client errors (validation, bad arguments, input errors) are GraphQLErrors; anything else is ours."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def _request_id(execution_context: ExecutionContext | None) -> str:
+    context = getattr(execution_context, "context", None)
+    return getattr(context, "request_id", "-")
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """"Unexpected error" plus the request id to find it in the log; never a stack trace or SQL."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": _request_id(self.execution_context)}
+        return masked
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        request_id = _request_id(execution_context)
+        for error in errors:
+            if is_unexpected(error):
+                log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=error.original_error)
+            else:
+                log.debug("request %s: client error: %s", request_id, error.message)
