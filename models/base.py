@@ -23,16 +23,17 @@ class Table(SQLModel):
     graphql_name: ClassVar[str | None] = None
 
 
-def ref(table: str, description: str, *, required: bool = False, cascade: bool = True) -> Any:
-    """A foreign key to `table.id`, indexed.
+def ref(table: str, description: str, *, required: bool = False, owned: bool = False) -> Any:
+    """A foreign key to `table.id`, indexed, with a delete rule that never loses a record silently.
 
-    Owned rows go with their owner (CASCADE); a plain reference is cleared (SET NULL), or,
-    when required, blocks the delete (RESTRICT) so no row is lost silently.
+    An owned row (an address, a comment, a document line) goes with its owner (CASCADE). Any other
+    reference is cleared when optional (SET NULL), or blocks the delete when required (RESTRICT):
+    an account with invoices or CFDIs cannot vanish with them.
     """
     return Field(
         default=None,
         foreign_key=f"{table}.id",
-        ondelete="CASCADE" if cascade else ("RESTRICT" if required else "SET NULL"),
+        ondelete="CASCADE" if owned else ("RESTRICT" if required else "SET NULL"),
         nullable=not required,
         index=True,
         description=description,

@@ -29,8 +29,8 @@ class Comment(Table, table=True):
     label: ClassVar[str] = "Comment: an internal note on an account or contact, possibly a reply."
     default_order: ClassVar[tuple[str, ...]] = ("-created_at",)
 
-    account_id: int | None = ref("account", "Account commented on.")
-    contact_id: int | None = ref("contact", "Contact commented on.")
+    account_id: int | None = ref("account", "Account commented on.", owned=True)
+    contact_id: int | None = ref("contact", "Contact commented on.", owned=True)
     body: str = text("Text of the comment.")
     author: str = text("Who wrote it.", max_length=120)
     created_at: dt.datetime = timestamp("When it was written (UTC).")
@@ -44,7 +44,7 @@ class SupportCase(Table, table=True):
 
     account_id: int | None = ref("account", "Account that reported it.")
     contact_id: int | None = ref("contact", "Contact that reported it.")
-    case_no: str = text("Case number, e.g. CAS-000123.", max_length=20)
+    case_no: str = text("Case number, e.g. CAS-000123.", max_length=20, unique=True)
     title: str = text("Title.", max_length=254)
     status: CaseStatus = choice(CaseStatus, "State of the case.", default=CaseStatus.OPEN)
     priority: CasePriority = choice(CasePriority, "Priority.", default=CasePriority.NORMAL)

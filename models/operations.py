@@ -18,11 +18,11 @@ class WarehouseMovement(Table, table=True):
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
     account_id: int = ref("account", "Account the goods were moved for.", required=True)
-    number: str = text("Movement number, e.g. MOV-000123.", max_length=20)
+    number: str = text("Movement number, e.g. MOV-000123.", max_length=20, unique=True)
     kind: MovementKind = choice(MovementKind, "In, out or transfer.", default=MovementKind.OUT)
     warehouse: str = text("Warehouse.", max_length=120)
     date: dt.date = Field(description="Date of the movement.")
-    product_id: int | None = ref("product", "Product moved.", cascade=False)
+    product_id: int | None = ref("product", "Product moved.")
     quantity: Decimal = quantity("Quantity moved.")
     reference: str | None = text("Reference, e.g. an order number.", max_length=120)
 
@@ -33,7 +33,7 @@ class LotSerial(Table, table=True):
     default_order: ClassVar[tuple[str, ...]] = ("lot_number", "serial_number")
 
     account_id: int = ref("account", "Account it was delivered to.", required=True)
-    product_id: int | None = ref("product", "Product of the lot or serial.", cascade=False)
+    product_id: int | None = ref("product", "Product of the lot or serial.")
     lot_number: str | None = text("Lot number.", max_length=60)
     serial_number: str | None = text("Serial number.", max_length=60)
     expiry_date: dt.date | None = Field(default=None, description="Expiry date of the lot.")
@@ -48,10 +48,10 @@ class Asset(Table, table=True):
 
     account_id: int | None = ref("account", "Account the asset is at.")
     contact_id: int | None = ref("contact", "Contact responsible for the asset.")
-    asset_no: str = text("Asset number, e.g. ACT-000123.", max_length=20)
+    asset_no: str = text("Asset number, e.g. ACT-000123.", max_length=20, unique=True)
     name: str = text("Name.", max_length=254)
     serial_number: str | None = text("Serial number.", max_length=60)
-    product_id: int | None = ref("product", "Product the asset is.", cascade=False)
+    product_id: int | None = ref("product", "Product the asset is.")
     status: AssetStatus = choice(AssetStatus, "State of the asset.", default=AssetStatus.IN_SERVICE)
     date_in_service: dt.date | None = Field(default=None, description="Date it went into service.")
 
@@ -63,7 +63,7 @@ class ServiceContract(Table, table=True):
 
     account_id: int | None = ref("account", "Account under contract.")
     contact_id: int | None = ref("contact", "Contact under contract.")
-    number: str = text("Contract number, e.g. POL-000123.", max_length=20)
+    number: str = text("Contract number, e.g. POL-000123.", max_length=20, unique=True)
     subject: str = text("Subject.", max_length=254)
     start_date: dt.date = Field(description="First day of cover.")
     end_date: dt.date | None = Field(default=None, description="Last day of cover.")

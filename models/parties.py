@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
+import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import Table, choice, money, ref, text, timestamp
@@ -47,8 +48,8 @@ class Account(Table, table=True):
     website: str | None = text("Web site.", max_length=254)
     industry: str | None = text("Industry or sector.", max_length=80)
     account_type: AccountType = choice(AccountType, "Kind of account.", default=AccountType.CUSTOMER)
-    assigned_user_id: int | None = ref("app_user", "User who owns the account.", cascade=False)
-    parent_account_id: int | None = ref("account", "Corporate parent account.", cascade=False)
+    assigned_user_id: int | None = ref("app_user", "User who owns the account.")
+    parent_account_id: int | None = ref("account", "Corporate parent account.")
     tax_regime: str | None = text("SAT c_RegimenFiscal code, e.g. 601, 612, 626.", max_length=3)
     cfdi_use: str | None = text("SAT c_UsoCFDI code used by default on its CFDIs, e.g. G01, G03, S01.", max_length=4)
     payment_form: str | None = text("SAT c_FormaPago code, e.g. 01 cash, 03 transfer, 99 to be defined.", max_length=2)
@@ -64,7 +65,7 @@ class Account(Table, table=True):
         default_factory=list, sa_type=EnumList(ShippingMethod), description="Shipping methods this account accepts."
     )
     store_visible: bool = Field(default=True, description="Whether the account may buy in the online store.")
-    price_list_id: int | None = ref("price_list", "Price list applied to this account.", cascade=False)
+    price_list_id: int | None = ref("price_list", "Price list applied to this account.")
     created_at: datetime = timestamp("When the account was created (UTC).")
     updated_at: datetime = timestamp("When the account last changed (UTC).")
 
@@ -82,11 +83,11 @@ class Contact(Table, table=True):
     email: str | None = text("Email address.", max_length=254)
     phone: str | None = text("Office phone.", max_length=40)
     mobile: str | None = text("Mobile phone.", max_length=40)
-    account_id: int | None = ref("account", "Account the contact works for.", cascade=False)
-    reports_to_id: int | None = ref("contact", "Contact this person reports to.", cascade=False)
+    account_id: int | None = ref("account", "Account the contact works for.")
+    reports_to_id: int | None = ref("contact", "Contact this person reports to.")
     do_not_email: bool = Field(default=False, description="Never email this contact.")
     marketing_opt_in: bool = Field(default=False, description="Accepts marketing.")
-    assigned_user_id: int | None = ref("app_user", "User who owns the contact.", cascade=False)
+    assigned_user_id: int | None = ref("app_user", "User who owns the contact.")
     created_at: datetime = timestamp("When the contact was created (UTC).")
     updated_at: datetime = timestamp("When the contact last changed (UTC).")
 
@@ -108,19 +109,22 @@ class AccountRelation(Table, table=True):
     label: ClassVar[str] = "Relación entre cuentas: how an account relates to another (parent, subsidiary, ...)."
     default_order: ClassVar[tuple[str, ...]] = ("kind",)
 
-    account_id: int = ref("account", "Account this relation belongs to.", required=True)
-    related_account_id: int = ref("account", "The other account.", required=True)
+    account_id: int = ref("account", "Account this relation belongs to.", required=True, owned=True)
+    related_account_id: int = ref("account", "The other account.", required=True, owned=True)
     kind: AccountRelationKind = choice(AccountRelationKind, "What the related account is to this one.")
     notes: str | None = text("Free notes.")
 
 
 class Address(Table, table=True):
     __tablename__ = "address"
+    __table_args__ = (
+        sa.CheckConstraint("(account_id IS NULL) <> (contact_id IS NULL)", name="ck_address_one_owner"),
+    )
     label: ClassVar[str] = "Dirección: a fiscal, billing, shipping or other address of an account or contact."
     default_order: ClassVar[tuple[str, ...]] = ("kind",)
 
-    account_id: int | None = ref("account", "Account the address belongs to.")
-    contact_id: int | None = ref("contact", "Contact the address belongs to.")
+    account_id: int | None = ref("account", "Account the address belongs to.", owned=True)
+    contact_id: int | None = ref("contact", "Contact the address belongs to.", owned=True)
     kind: AddressKind = choice(AddressKind, "Use of the address.", default=AddressKind.OTHER)
     is_primary: bool = Field(default=False, description="Primary address of its kind.")
     street: str = text("Calle.", max_length=254)

@@ -36,8 +36,8 @@ class DocumentLine(SQLModel):
     """A line of a quote or order: one product or service, with its amounts rounded half-up."""
 
     position: int = Field(default=1, description="Position of the line in the document, from 1.")
-    product_id: int | None = ref("product", "Product of the line (or a service).", cascade=False)
-    service_id: int | None = ref("service", "Service of the line (or a product).", cascade=False)
+    product_id: int | None = ref("product", "Product of the line (or a service).")
+    service_id: int | None = ref("service", "Service of the line (or a product).")
     description: str | None = text("Description shown on the document.")
     quantity: Decimal = measure("Quantity (> 0).")
     unit_price: Decimal = money("Unit price before tax (>= 0).")
@@ -85,7 +85,7 @@ class QuoteLine(DocumentLine, Table, table=True):
     label: ClassVar[str] = "A line of a quote."
     default_order: ClassVar[tuple[str, ...]] = ("position",)
 
-    quote_id: int = ref("quote", "Quote of the line.", required=True)
+    quote_id: int = ref("quote", "Quote of the line.", required=True, owned=True)
 
 
 class SalesOrder(DocumentTotals, Table, table=True):
@@ -95,7 +95,7 @@ class SalesOrder(DocumentTotals, Table, table=True):
 
     account_id: int | None = ref("account", "Account that bought.")
     contact_id: int | None = ref("contact", "Contact that bought.")
-    quote_id: int | None = ref("quote", "Quote the order came from.", cascade=False)
+    quote_id: int | None = ref("quote", "Quote the order came from.")
     number: str = text("Order number, e.g. OV-000123.", max_length=20, unique=True)
     subject: str = text("Subject.", max_length=254)
     date: dt.date = Field(description="Date of the order.")
@@ -107,7 +107,7 @@ class SalesOrderLine(DocumentLine, Table, table=True):
     label: ClassVar[str] = "A line of a sales order."
     default_order: ClassVar[tuple[str, ...]] = ("position",)
 
-    sales_order_id: int = ref("sales_order", "Sales order of the line.", required=True)
+    sales_order_id: int = ref("sales_order", "Sales order of the line.", required=True, owned=True)
 
 
 class PurchaseOrder(DocumentTotals, Table, table=True):
@@ -116,7 +116,7 @@ class PurchaseOrder(DocumentTotals, Table, table=True):
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
     contact_id: int | None = ref("contact", "Contact who requested or approved the purchase.")
-    vendor_id: int = ref("vendor", "Vendor the order is placed with.", required=True, cascade=False)
+    vendor_id: int = ref("vendor", "Vendor the order is placed with.", required=True)
     number: str = text("Order number, e.g. OC-000001; assigned by the server.", max_length=20, unique=True)
     subject: str = text("Descriptive title of the purchase.", max_length=254)
     date: dt.date = Field(description="Date of the order.")
@@ -132,7 +132,7 @@ class PurchaseOrderLine(DocumentLine, Table, table=True):
     label: ClassVar[str] = "A line of a purchase order."
     default_order: ClassVar[tuple[str, ...]] = ("position",)
 
-    purchase_order_id: int = ref("purchase_order", "Purchase order of the line.", required=True)
+    purchase_order_id: int = ref("purchase_order", "Purchase order of the line.", required=True, owned=True)
 
 
 class Subscription(Table, table=True):
