@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import math
 import re
@@ -114,14 +115,14 @@ class Unreachable(Exception):
 
 @dataclass
 class Sample:
-    """One request: what it cost and what it returned."""
+    """One request: what it cost and how much it returned (numbers only: responses are not kept,
+    so the measured process does not grow with the number of requests)."""
 
     ms: float
     statements: int
     size: int  # bytes of the response body
     rows: int  # objects inside lists of the response
     fields: int  # scalar leaves of the response
-    data: dict[str, Any]
 
 
 class StatementCounter:
@@ -145,14 +146,15 @@ class Client:
     def __init__(self, http: httpx.AsyncClient, counter: StatementCounter) -> None:
         self.http, self.counter = http, counter
 
-    async def post(self, name: str, query: str, variables: dict[str, Any]) -> Sample:
+    async def post(self, name: str, query: str, variables: dict[str, Any]) -> tuple[Sample, dict[str, Any]]:
+        """The request's figures and the response's `data`."""
         self.counter.take()
         start = time.perf_counter()
         response = await self.http.post("/graphql", json={"query": query, "variables": variables})
         ms = (time.perf_counter() - start) * 1000
         statements = self.counter.take()
         data = checked_data(name, variables, response)
-        return Sample(ms, statements, len(response.content), count_rows(data), count_fields(data), data)
+        return Sample(ms, statements, len(response.content), count_rows(data), count_fields(data)), data
 
 
 def checked_data(name: str, variables: dict[str, Any], response: httpx.Response) -> dict[str, Any]:
@@ -228,6 +230,7 @@ def summarize(scenario: str, unit: str, parents: int, units: list[list[Sample]])
 
 
 async def repeat(run_once: Callable[[], Awaitable[list[Sample]]], warmup: int, times: int) -> list[list[Sample]]:
+    gc.collect()  # every scenario starts from a collected heap, not with the last one's garbage
     for _ in range(warmup):
         await run_once()
     return [await run_once() for _ in range(times)]
@@ -238,7 +241,7 @@ async def pick_account(client: Client) -> tuple[str, dict[str, int]]:
     best: tuple[int, str, dict[str, int]] | None = None
     after = None
     for _ in range(math.ceil(PICK_SCAN / 100)):
-        data = (await client.post("pick account", PICK_QUERY, {"after": after})).data["accounts"]
+        data = (await client.post("pick account", PICK_QUERY, {"after": after}))[1]["accounts"]
         for node in data["nodes"]:
             counts = {t["field"]: t["count"] for t in node["tabs"] if t["field"] in TAB_PAGE_TABS}
             score = sum(min(c, 20) for c in counts.values())
@@ -253,8 +256,8 @@ async def pick_account(client: Client) -> tuple[str, dict[str, int]]:
 
 
 async def tab_page(client: Client, account_id: str) -> list[Sample]:
-    sample = await client.post("a tab page", TAB_PAGE_QUERY, {"id": account_id})
-    if sample.data["account"] is None:
+    sample, data = await client.post("a tab page", TAB_PAGE_QUERY, {"id": account_id})
+    if data["account"] is None:
         raise BenchError(f"a tab page: account {account_id} not found")
     return [sample]
 
@@ -265,9 +268,9 @@ async def bi_pull(client: Client, accounts: int) -> list[Sample]:
     after, read = None, 0
     for _ in range(math.ceil(accounts / PAGE)):
         first = min(PAGE, accounts - read)
-        sample = await client.post("b BI pull", BI_PULL_QUERY, {"first": first, "after": after})
+        sample, data = await client.post("b BI pull", BI_PULL_QUERY, {"first": first, "after": after})
         samples.append(sample)
-        page = sample.data["accounts"]
+        page = data["accounts"]
         read += len(page["nodes"])
         after = page["pageInfo"]["endCursor"]
         if not page["pageInfo"]["hasNextPage"]:
@@ -278,9 +281,9 @@ async def bi_pull(client: Client, accounts: int) -> list[Sample]:
 
 
 async def tabs(client: Client, accounts: int) -> list[Sample]:
-    sample = await client.post("c tabs", TABS_QUERY, {"first": accounts})
-    if len(sample.data["accounts"]["nodes"]) != accounts:
-        raise BenchError(f"c tabs: got {len(sample.data['accounts']['nodes'])} accounts, expected {accounts}")
+    sample, data = await client.post("c tabs", TABS_QUERY, {"first": accounts})
+    if len(data["accounts"]["nodes"]) != accounts:
+        raise BenchError(f"c tabs: got {len(data['accounts']['nodes'])} accounts, expected {accounts}")
     return [sample]
 
 
@@ -289,8 +292,8 @@ async def statement_scaling(client: Client, accounts: int) -> dict[str, dict[int
     sizes = sorted({1, min(10, accounts), min(PAGE, accounts)})
     out: dict[str, dict[int, int]] = {"b": {}, "c": {}}
     for size in sizes:
-        out["b"][size] = (await client.post("b scaling", BI_PULL_QUERY, {"first": size, "after": None})).statements
-        out["c"][size] = (await client.post("c scaling", TABS_QUERY, {"first": size})).statements
+        out["b"][size] = (await client.post("b scaling", BI_PULL_QUERY, {"first": size, "after": None}))[0].statements
+        out["c"][size] = (await client.post("c scaling", TABS_QUERY, {"first": size}))[0].statements
     return out
 
 
@@ -305,7 +308,8 @@ async def run_scenarios(client: Client, args: argparse.Namespace, accounts: int)
     for size in sorted({min(PAGE, accounts), min(500, accounts)}):
         units = await repeat(lambda size=size: bi_pull(client, size), args.warmup, args.requests)
         requests = [[s] for u in units for s in u]
-        rows.append(summarize(f"b BI pull, {size} accounts", "request", min(PAGE, size), requests))
+        per_request = round(size / len(units[0]))  # 100, less when the last page is partial
+        rows.append(summarize(f"b BI pull, {size} accounts", "request", per_request, requests))
         if len(units[0]) > 1:
             rows.append(summarize(f"b BI pull, {size} accounts", "pull", size, units))
 
@@ -364,6 +368,7 @@ async def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[
     """Migrate, seed and measure one fresh database."""
     from service.seed import database_is_empty, seed_demo  # written separately; imported when needed
 
+    log(f"{kind}: migrating a fresh database, seeding {args.accounts} accounts, measuring ...")
     start = time.perf_counter()
     await asyncio.to_thread(migrate, url)
     migrate_s = time.perf_counter() - start
@@ -393,7 +398,6 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     results = []
     for kind in kinds:
-        log(f"{kind}: migrating, seeding {args.accounts} accounts, measuring ...")
         try:
             async with DATABASES[kind](args) as url:
                 results.append(await bench_database(kind, url, args))
@@ -500,7 +504,10 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as error:
         log(f"FAILED: {error}")
         return 1
-    print(to_json(results) if args.json else "\n".join(table(r, args) for r in results), end="" if not args.json else "\n")
+    if args.json:
+        print(to_json(results))
+    else:
+        print("\n".join(table(r, args) for r in results), end="")
     growing = grows(results)
     if growing:
         log("statement count is not constant: " + "; ".join(growing))

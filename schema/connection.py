@@ -11,7 +11,7 @@ from sqlalchemy import Row
 from loaders.paging import Order, PageArgs, row_cursor
 from loaders.related import Page
 from models import Relation, Table
-from schema.node import to_node
+from schema.node import to_nodes
 
 FIRST = Annotated[int, strawberry.argument(description="Page size, 1..100.")]
 AFTER = Annotated[
@@ -61,16 +61,20 @@ class ConnectionType:
         async def total_count(root: Any) -> int:
             return await root.count()
 
+        def page_info(root: Any) -> PageInfo:
+            return _page_info(root)
+
         namespace: dict[str, Any] = {
             "__annotations__": {
-                "page_info": PageInfo,
                 "nodes": list[node_cls],  # type: ignore[valid-type]
                 "rows": strawberry.Private[list],
                 "order": strawberry.Private[Order],
                 "count": strawberry.Private[Callable[[], Awaitable[int]]],
                 "maker": strawberry.Private[Any],
+                "has_next": strawberry.Private[bool],
+                "after": strawberry.Private[bool],
             },
-            "page_info": strawberry.field(description="Where this page sits in the list."),
+            "page_info": strawberry.field(resolver=page_info, description="Where this page sits in the list."),
             "nodes": strawberry.field(description="The rows of this page (edges without cursors)."),
             "edges": strawberry.field(resolver=edges, description="The rows of this page with their cursors."),
             "total_count": strawberry.field(
@@ -82,15 +86,28 @@ class ConnectionType:
         )
 
     def build(self, page: Page, order: Order, count: Callable[[], Awaitable[int]], after: bool) -> Any:
-        nodes = [to_node(self.node_cls, row) for row in page.rows]
-        info = _new(
-            PageInfo,
-            has_next_page=page.has_next,
-            has_previous_page=after,
-            start_cursor=row_cursor(order, page.rows[0]) if page.rows else None,
-            end_cursor=row_cursor(order, page.rows[-1]) if page.rows else None,
+        return _new(
+            self.cls,
+            nodes=to_nodes(self.node_cls, page.rows),
+            rows=page.rows,
+            has_next=page.has_next,
+            order=order,
+            count=count,
+            maker=self,
+            after=after,
         )
-        return _new(self.cls, page_info=info, nodes=nodes, rows=page.rows, order=order, count=count, maker=self)
+
+
+def _page_info(connection: Any) -> PageInfo:
+    """Built only when a query selects pageInfo: the cursors cost an encoding each."""
+    rows, order = connection.rows, connection.order
+    return _new(
+        PageInfo,
+        has_next_page=connection.has_next,
+        has_previous_page=connection.after,
+        start_cursor=row_cursor(order, rows[0]) if rows else None,
+        end_cursor=row_cursor(order, rows[-1]) if rows else None,
+    )
 
 
 def _edge_list(connection: Any) -> list[Any]:
@@ -125,7 +142,7 @@ def child_list_field(relation: Relation, node_cls: type) -> Any:
 
     async def resolve(root: Any, info: strawberry.Info) -> list[node_cls]:  # type: ignore[valid-type]
         rows: list[Row[Any]] = await info.context.loaders.children(relation).load(root.pk)
-        return [to_node(node_cls, row) for row in rows]
+        return to_nodes(node_cls, rows)
 
     return strawberry.field(resolver=resolve, description=relation.description)
 

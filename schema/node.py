@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import strawberry
@@ -37,9 +38,22 @@ def parse_global_id(value: str) -> tuple[str, int]:
 
 def to_node(cls: type[T], row: Row[Any]) -> T:
     """A node object straight from a Core row: no ORM entity, no dataclass __init__ on the hot path."""
-    node = cls.__new__(cls)
-    values = node.__dict__
-    values.update(row._mapping)
-    values["pk"] = pk = values["id"]
-    values["id"] = global_id(cls.graphql_name, pk)  # type: ignore[attr-defined]
-    return node
+    return to_nodes(cls, [row])[0]
+
+
+def to_nodes(cls: type[T], rows: Sequence[Row[Any]]) -> list[T]:
+    """Node objects for rows of one statement (their field names are read once, not per row)."""
+    if not rows:
+        return []
+    fields = rows[0]._fields
+    type_name = cls.graphql_name  # type: ignore[attr-defined]
+    new = cls.__new__
+    nodes = []
+    for row in rows:
+        node = new(cls)
+        values = node.__dict__
+        values.update(zip(fields, row))
+        values["pk"] = pk = values["id"]
+        values["id"] = global_id(type_name, pk)
+        nodes.append(node)
+    return nodes

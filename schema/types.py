@@ -39,21 +39,28 @@ class Tab:
     field: str = strawberry.field(description="Name of the connection field that holds the tab's rows.")
     label: str = strawberry.field(description="Label of the tab as the product shows it (Spanish).")
     description: str = strawberry.field(description="What the tab holds, from the product documentation (Spanish).")
-    parent: strawberry.Private[type[Table]]
-    parent_pk: strawberry.Private[int]
+    count: int = strawberry.field(
+        description="Number of rows in the tab. Every tab of every parent is counted in one statement."
+    )
 
-    @strawberry.field(description="Number of rows in the tab. Every tab of every parent is counted in one statement.")
-    async def count(self, info: strawberry.Info) -> int:
-        counts = await info.context.loaders.tab_counts(self.parent).load(self.parent_pk)
-        return counts[self.field]
+
+def _selects(selections: list[Any], name: str) -> bool:
+    """Whether a selection set asks for `name`, directly or through a fragment."""
+    for selection in selections:
+        if getattr(selection, "name", None) == name or _selects(getattr(selection, "selections", None) or [], name):
+            return True
+    return False
 
 
 def _tabs_field(parent: type[Table]) -> Any:
-    def resolve(root: Any) -> list[Tab]:
-        return [
-            Tab(field=r.field, label=r.label, description=r.summary, parent=parent, parent_pk=root.pk)
-            for r in TABS[parent]
-        ]
+    tabs = TABS[parent]
+
+    async def resolve(root: Any, info: strawberry.Info) -> list[Tab]:
+        # One load per parent, not per tab, and none when no badge is asked for.
+        counts: dict[str, int] = {}
+        if _selects(info.selected_fields, "count"):
+            counts = await info.context.loaders.tab_counts(parent).load(root.pk)
+        return [Tab(field=r.field, label=r.label, description=r.summary, count=counts.get(r.field, 0)) for r in tabs]
 
     return strawberry.field(resolver=resolve, description="The tabs of this screen in product order, with counts.")
 
