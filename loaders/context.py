@@ -51,3 +51,6 @@ class Loaders:
 
     async def table_count(self, model: type[Table]) -> int:
         return await self.reader.scalar(sql.table_count(model))
+
+    async def close(self) -> None:
+        await self.reader.close()

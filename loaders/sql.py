@@ -1,26 +1,49 @@
-"""SQL builders of the loaders. Every statement takes its parents as one bound array, so its text
-(and its cached compiled form) does not grow with the number of parents."""
+"""SQL of the loaders. A statement is built once per shape (relation, order, dialect, cursor form)
+and reused with new values: the parents always travel as one bound array, so neither the SQL text
+nor the Python work to build it grows with the number of parents."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
 from loaders.paging import Order, PageArgs
 from models import Relation, Table
 
+Statement = tuple[Executable, dict[str, Any]]
 
-def ids_in(column: sa.ColumnElement[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
-    """`column IN ids` with all ids in a single parameter (PostgreSQL array / SQLite JSON array)."""
+
+def ids_in(column: sa.ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN :ids`, all ids in one parameter (a PostgreSQL array, an SQLite JSON array)."""
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(None, list(ids), type_=sa.ARRAY(sa.Integer)))
-    values = sa.func.json_each(sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)).table_valued("value")
+        return column == sa.any_(sa.bindparam("ids", type_=sa.ARRAY(sa.Integer)))
+    values = sa.func.json_each(sa.bindparam("ids", type_=sa.String)).table_valued("value")
     return column.in_(sa.select(values.c.value))
+
+
+def _ids(ids: Sequence[int], dialect: str) -> Any:
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+def _after(order: Order, table: sa.Table, after: tuple[Any, ...] | None) -> tuple[tuple[bool, ...] | None, dict[str, Any]]:
+    """The cursor's shape (which values are NULL: they change the SQL) and its parameters."""
+    if after is None:
+        return None, {}
+    return tuple(v is None for v in after), {f"after_{i}": v for i, v in enumerate(after) if v is not None}
+
+
+def _after_condition(order: Order, table: sa.Table, nulls: tuple[bool, ...]) -> ColumnElement[bool]:
+    values = [
+        None if is_null else sa.bindparam(f"after_{i}", type_=table.c[term.column].type)
+        for i, (term, is_null) in enumerate(zip(order.terms, nulls, strict=True))
+    ]
+    return order.after(table, values)
 
 
 def relation_source(relation: Relation) -> tuple[sa.FromClause, sa.ColumnElement[Any], list[sa.ColumnElement[Any]]]:
@@ -34,56 +57,102 @@ def relation_source(relation: Relation) -> tuple[sa.FromClause, sa.ColumnElement
     return joined, link.c[relation.link_parent], extras
 
 
-def related_page(relation: Relation, parent_ids: Sequence[int], order: Order, page: PageArgs, dialect: str) -> Select:
+def related_page(relation: Relation, parent_ids: Sequence[int], order: Order, page: PageArgs, dialect: str) -> Statement:
     """One page (first + 1 rows, the extra one answers hasNextPage) per parent, in one statement."""
+    nulls, after = _after(order, relation.target.__table__, page.after)
+    statement = _related_page(relation, order, nulls, dialect)
+    return statement, {"ids": _ids(parent_ids, dialect), "limit": page.first + 1, **after}
+
+
+@lru_cache(maxsize=1024)
+def _related_page(relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str) -> Executable:
     target = relation.target.__table__
     source, parent, extras = relation_source(relation)
     number = sa.func.row_number().over(partition_by=parent, order_by=order.clauses(target)).label("rel_rank")
     inner = sa.select(*target.c, parent.label("rel_parent"), *extras, number).select_from(source)
-    inner = inner.where(ids_in(parent, parent_ids, dialect))
-    if page.after is not None:
-        inner = inner.where(order.after(target, list(page.after)))
+    inner = inner.where(ids_in(parent, dialect))
+    if nulls is not None:
+        inner = inner.where(_after_condition(order, target, nulls))
     ranked = inner.subquery("ranked")
-    return sa.select(ranked).where(ranked.c.rel_rank <= page.first + 1).order_by(ranked.c.rel_parent, ranked.c.rel_rank)
+    return (
+        sa.select(ranked)
+        .where(ranked.c.rel_rank <= sa.bindparam("limit", type_=sa.Integer))
+        .order_by(ranked.c.rel_parent, ranked.c.rel_rank)
+    )
 
 
-def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str, index: int = 0) -> Select:
-    """Rows per parent: (index, parent, count), grouped by parent."""
+def _counts(relation: Relation, dialect: str, index: int) -> sa.Select:
     source, parent, _ = relation_source(relation)
     return (
         sa.select(sa.literal(index, sa.Integer).label("rel_index"), parent.label("rel_parent"), sa.func.count().label("n"))
         .select_from(source)
-        .where(ids_in(parent, parent_ids, dialect))
+        .where(ids_in(parent, dialect))
         .group_by(parent)
     )
 
 
-def tab_counts(relations: Sequence[Relation], parent_ids: Sequence[int], dialect: str) -> sa.CompoundSelect:
+def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str) -> Statement:
+    """Rows per parent: (rel_index, rel_parent, n), grouped by parent."""
+    return _related_counts(relation, dialect), {"ids": _ids(parent_ids, dialect)}
+
+
+@lru_cache(maxsize=256)
+def _related_counts(relation: Relation, dialect: str) -> Executable:
+    return _counts(relation, dialect, 0)
+
+
+def tab_counts(relations: tuple[Relation, ...], parent_ids: Sequence[int], dialect: str) -> Statement:
     """The count of every tab for every parent, in one statement (a UNION ALL of grouped counts)."""
-    return sa.union_all(*(related_counts(r, parent_ids, dialect, i) for i, r in enumerate(relations)))
+    return _tab_counts(relations, dialect), {"ids": _ids(parent_ids, dialect)}
 
 
-def child_rows(relation: Relation, parent_ids: Sequence[int], dialect: str) -> Select:
+@lru_cache(maxsize=8)
+def _tab_counts(relations: tuple[Relation, ...], dialect: str) -> Executable:
+    return sa.union_all(*(_counts(r, dialect, i) for i, r in enumerate(relations)))
+
+
+def child_rows(relation: Relation, parent_ids: Sequence[int], dialect: str) -> Statement:
     """Every child row (document lines) of the parents, in their order."""
+    return _child_rows(relation, dialect), {"ids": _ids(parent_ids, dialect)}
+
+
+@lru_cache(maxsize=64)
+def _child_rows(relation: Relation, dialect: str) -> Executable:
     target = relation.target.__table__
     parent = target.c[relation.fk]
     order = Order.parse(relation.target.default_order)
-    return sa.select(target).where(ids_in(parent, parent_ids, dialect)).order_by(parent, *order.clauses(target))
+    return sa.select(target).where(ids_in(parent, dialect)).order_by(parent, *order.clauses(target))
 
 
-def rows_by_id(model: type[Table], ids: Sequence[int], dialect: str) -> Select:
+def rows_by_id(model: type[Table], ids: Sequence[int], dialect: str) -> Statement:
+    return _rows_by_id(model, dialect), {"ids": _ids(ids, dialect)}
+
+
+@lru_cache(maxsize=128)
+def _rows_by_id(model: type[Table], dialect: str) -> Executable:
     table = model.__table__
-    return sa.select(table).where(ids_in(table.c.id, ids, dialect))
+    return sa.select(table).where(ids_in(table.c.id, dialect))
 
 
-def table_page(model: type[Table], order: Order, page: PageArgs) -> Select:
+def table_page(model: type[Table], order: Order, page: PageArgs) -> Statement:
     """A page of a whole table (root lists)."""
+    nulls, after = _after(order, model.__table__, page.after)
+    return _table_page(model, order, nulls), {"limit": page.first + 1, **after}
+
+
+@lru_cache(maxsize=256)
+def _table_page(model: type[Table], order: Order, nulls: tuple[bool, ...] | None) -> Executable:
     table = model.__table__
     statement = sa.select(table)
-    if page.after is not None:
-        statement = statement.where(order.after(table, list(page.after)))
-    return statement.order_by(*order.clauses(table)).limit(page.first + 1)
+    if nulls is not None:
+        statement = statement.where(_after_condition(order, table, nulls))
+    return statement.order_by(*order.clauses(table)).limit(sa.bindparam("limit", type_=sa.Integer))
 
 
-def table_count(model: type[Table]) -> Select:
+def table_count(model: type[Table]) -> Statement:
+    return _table_count(model), {}
+
+
+@lru_cache(maxsize=128)
+def _table_count(model: type[Table]) -> Executable:
     return sa.select(sa.func.count()).select_from(model.__table__)

@@ -38,6 +38,13 @@ class GraphQLView(GraphQL):
         response.headers["x-request-id"] = request_id
         return Context(request=request, response=response, loaders=Loaders(self.engine), request_id=request_id)
 
+    async def execute_operation(self, *, context: Context, **kwargs: Any) -> Any:
+        """Run the operation(s), then end the request's read transaction, whatever happened."""
+        try:
+            return await super().execute_operation(context=context, **kwargs)
+        finally:
+            await context.loaders.close()
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 

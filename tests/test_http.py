@@ -66,3 +66,21 @@ async def test_an_unexpected_error_is_masked_with_a_request_id_that_is_logged(tm
     assert "SELECT" not in reply.text and "no such table" not in reply.text and "Traceback" not in reply.text
     assert reply.headers["x-request-id"] == "req-42"
     assert any("req-42" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_every_request_gives_its_connection_back_even_after_errors(gql) -> None:
+    pool = gql.engine.sync_engine.pool
+    before = pool.checkedout()
+    for query in (
+        "{ accounts(first: 3) { nodes { invoices { totalCount } } } }",
+        '{ accounts(first: 3, after: "bad") { totalCount } }',
+        '{ node(id: "zzz") { id } }',
+        "{ nope }",
+    ):
+        await gql.http.post("/graphql", json={"query": query})
+    batch = await gql.http.post(
+        "/graphql",
+        json=[{"query": "{ accounts(first: 1) { totalCount } }"}, {"query": "{ contacts(first: 1) { totalCount } }"}],
+    )
+    assert batch.status_code == 400 and "Batching is not enabled" in batch.text  # one operation per request
+    assert pool.checkedout() == before
