@@ -19,6 +19,7 @@ run: $(VENV)/.installed
 	$(BIN)/crmgraph serve
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 migrate: $(VENV)/.installed

@@ -5,12 +5,8 @@ from __future__ import annotations
 import enum
 
 
-class _Enum(str, enum.Enum):
+class _Enum(enum.StrEnum):
     """A string enum whose value is its name."""
-
-    @staticmethod
-    def _generate_next_value_(name: str, start: int, count: int, last_values: list[str]) -> str:
-        return name
 
 
 def _enum(name: str, members: str, doc: str) -> type[_Enum]:

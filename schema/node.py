@@ -52,7 +52,7 @@ def to_nodes(cls: type[T], rows: Sequence[Row[Any]]) -> list[T]:
     for row in rows:
         node = new(cls)
         values = node.__dict__
-        values.update(zip(fields, row))
+        values.update(zip(fields, row, strict=True))
         values["pk"] = pk = values["id"]
         values["id"] = global_id(type_name, pk)
         nodes.append(node)

@@ -6,20 +6,24 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+#: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
+WRITE = "crmgraph_write"
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An engine for `url`; SQLite connections get foreign keys, WAL and a busy timeout."""
+    """An engine for `url`; SQLite connections get foreign keys, WAL, a busy timeout, and explicit BEGINs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=echo)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=False)
+    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -28,3 +32,20 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # The driver would BEGIN only before a write, and DEFERRED: take over (see _begin_sqlite).
+    dbapi_connection.isolation_level = None
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    """BEGIN for reads (one snapshot for the whole request), BEGIN IMMEDIATE for writers.
+
+    A writer that reads first (validation, next number) and then writes must hold the write lock
+    from the start: a deferred transaction cannot wait for it and fails, or loses an update.
+    Sent on the driver's cursor: transaction control is not a query of the request.
+    """
+    statement = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN"
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()

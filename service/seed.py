@@ -29,8 +29,8 @@ import uuid
 from bisect import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
@@ -42,7 +42,6 @@ from stdnum.mx import rfc as stdnum_rfc
 
 import models  # noqa: F401 - registers every table on the metadata
 from models.enums import (
-    TAX_RATES,
     AccountRelationKind,
     AccountType,
     AddressKind,
@@ -80,6 +79,7 @@ from models.enums import (
     TrackingUnit,
 )
 from models.parties import Account
+from resolvers.totals import cents, document_totals, line_amounts, tax_rate
 
 __all__ = ["SeedReport", "database_is_empty", "seed_demo"]
 
@@ -87,7 +87,7 @@ __all__ = ["SeedReport", "database_is_empty", "seed_demo"]
 CHUNK = 5000
 #: The day every date goes back from; the last instant any past event may have.
 ANCHOR_DATE = date(2026, 6, 30)
-ANCHOR_END = datetime(2026, 6, 30, 23, 59, 59, tzinfo=timezone.utc)
+ANCHOR_END = datetime(2026, 6, 30, 23, 59, 59, tzinfo=UTC)
 #: How far back accounts were created (days).
 MAX_AGE_DAYS = 2200
 #: Fixed domain of the demo company running the CRM.
@@ -95,7 +95,6 @@ OWN_DOMAIN = "demo-comercial.mx"
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-TAX_RATE: dict[Tax, Decimal] = {Tax(name): Decimal(rate) for name, rate in TAX_RATES.items()}
 
 
 # --------------------------------------------------------------------------- public API
@@ -250,13 +249,13 @@ class _Weighted(Generic[T]):
 
 
 #: Rows per parent in a tab: most have a few, hardly any has eight.
-_ACCOUNT_ROWS = _Weighted(zip(range(1, 9), (24, 22, 17, 13, 9, 7, 5, 3)))
-_CONTACT_ROWS = _Weighted(zip(range(1, 9), (38, 26, 14, 9, 6, 4, 2, 1)))
-_LINES = _Weighted(zip(range(1, 6), (30, 28, 20, 13, 9)))
+_ACCOUNT_ROWS = _Weighted(zip(range(1, 9), (24, 22, 17, 13, 9, 7, 5, 3), strict=True))
+_CONTACT_ROWS = _Weighted(zip(range(1, 9), (38, 26, 14, 9, 6, 4, 2, 1), strict=True))
+_LINES = _Weighted(zip(range(1, 6), (30, 28, 20, 13, 9), strict=True))
 
 _DAYS = [ANCHOR_DATE - timedelta(days=back) for back in range(MAX_AGE_DAYS + 400)]
 # Working hours in Mexico City (08:00-18:00, UTC-6) are 14:00-24:00 UTC.
-_WORKDAY_START = [datetime(d.year, d.month, d.day, 14, tzinfo=timezone.utc) for d in _DAYS]
+_WORKDAY_START = [datetime(d.year, d.month, d.day, 14, tzinfo=UTC) for d in _DAYS]
 
 
 def _day(rng: random.Random, newest_back: int, oldest_back: int) -> date:
@@ -306,10 +305,6 @@ def _add_months(day: date, months: int) -> date:
 def _long_ago(rng: random.Random, newest_years: int, oldest_years: int) -> date:
     """A birth or incorporation date, before the span `_day` covers."""
     return ANCHOR_DATE - timedelta(days=rng.randint(365 * newest_years, 365 * oldest_years))
-
-
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _uuid(rng: random.Random) -> str:
@@ -1041,7 +1036,7 @@ class _Seeder:
                 "start_date": start,
                 "end_date": end,
                 "budget": budget,
-                "expected_revenue": _round(budget * Decimal(rng.randint(15, 80)) / 10),
+                "expected_revenue": cents(budget * Decimal(rng.randint(15, 80)) / 10),
             })
 
     # ----------------------------------------------------------------- parties
@@ -1445,13 +1440,13 @@ class _Seeder:
             back = rng.randint(0, oldest)
         issued = _DAYS[back]
         subtotal = _log_money(rng, 500, 400_000)
-        rate = TAX_RATE[Tax.IVA_0] if rng.random() < 0.05 else TAX_RATE[Tax.IVA_8 if account.border else Tax.IVA_16]
-        tax_total = _round(subtotal * rate)
+        rate = tax_rate(Tax.IVA_0) if rng.random() < 0.05 else tax_rate(Tax.IVA_8 if account.border else Tax.IVA_16)
+        tax_total = cents(subtotal * rate)
         total = subtotal + tax_total
         balance = {
             InvoiceStatus.PAID: ZERO,
             InvoiceStatus.CANCELLED: ZERO,
-            InvoiceStatus.PARTIALLY_PAID: _round(total * Decimal(rng.randint(10, 90)) / 100),
+            InvoiceStatus.PARTIALLY_PAID: cents(total * Decimal(rng.randint(10, 90)) / 100),
         }.get(status, total)
         on_credit = status in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE, InvoiceStatus.PARTIALLY_PAID)
         contacts = account.contacts
@@ -1505,7 +1500,7 @@ class _Seeder:
             invoice = rng.choice(stamped)
             related = invoice.id
             back = rng.randint(max(0, _days_back(invoice.date) - 60), _days_back(invoice.date))
-            amount = max(CENT, _round(invoice.total * Decimal(rng.randint(3, 100)) / 100))
+            amount = max(CENT, cents(invoice.total * Decimal(rng.randint(3, 100)) / 100))
         else:
             back = rng.randint(0, min(account.age, 1095))
             amount = _log_money(rng, 100, 50_000)
@@ -1539,7 +1534,7 @@ class _Seeder:
                 "salesperson_id": account.user_id if rng.random() < 0.85 else self._user(rng)[0],
                 "base_amount": base,
                 "rate": rate,
-                "amount": _round(base * rate),
+                "amount": cents(base * rate),
                 "status": status,
                 "period": f"{year:04d}-{month + 1:02d}",
             })
@@ -1692,32 +1687,29 @@ class _Seeder:
         else:
             quantity = Decimal(rng.randint(1, 3 if item.price > 20_000 else 25))
         # A vendor sells below our list price.
-        unit_price = _round(item.price * Decimal("0.70")) if purchase else item.price
+        unit_price = cents(item.price * Decimal("0.70")) if purchase else item.price
         percent = amount = None
         kind = rng.random()
         if kind < 0.25:
             percent = rng.choice(_DISCOUNT_PERCENTS)
         elif kind < 0.37:
-            amount = _round(_round(quantity * unit_price) * Decimal(rng.randint(1, 20)) / 100)
+            amount = cents(cents(quantity * unit_price) * Decimal(rng.randint(1, 20)) / 100)
         tax = Tax.IVA_8 if border and item.tax is Tax.IVA_16 else item.tax
         return _LineSpec(item, quantity, unit_price, percent, amount, tax)
 
     def _lines(self, table: str, parent_column: str, parent_id: int,
                specs: list[_LineSpec]) -> tuple[dict[str, Decimal], list[dict[str, Any]]]:
-        """Line rows and the document totals, rounded half-up at every step as DOMAIN.md fixes it."""
-        subtotal = discount_total = tax_total = ZERO
-        rows = []
+        """Line rows and the document totals, computed as the mutations compute them."""
+        rows, amounts = [], []
         for position, spec in enumerate(specs, start=1):
-            gross = _round(spec.quantity * spec.unit_price)
-            if spec.discount_percent is not None:
-                discount = _round(gross * spec.discount_percent / 100)
-            elif spec.discount_amount is not None:
-                discount = min(spec.discount_amount, gross)
-            else:
-                discount = ZERO
-            net = gross - discount
-            rate = TAX_RATE[spec.tax]
-            tax = _round(net * rate)
+            line = line_amounts(
+                spec.quantity,
+                spec.unit_price,
+                discount_percent=spec.discount_percent,
+                discount_amount=spec.discount_amount,
+                tax=spec.tax,
+            )
+            amounts.append(line)
             rows.append({
                 "id": self._id(table),
                 parent_column: parent_id,
@@ -1730,19 +1722,16 @@ class _Seeder:
                 "discount_percent": spec.discount_percent,
                 "discount_amount": spec.discount_amount,
                 "tax": spec.tax,
-                "tax_rate": rate,
-                "gross": gross,
-                "discount": discount,
-                "net": net,
-                "tax_amount": tax,
-                "total": net + tax,
+                "tax_rate": line.tax_rate,
+                "gross": line.gross,
+                "discount": line.discount,
+                "net": line.net,
+                "tax_amount": line.tax_amount,
+                "total": line.total,
             })
-            subtotal += gross
-            discount_total += discount
-            tax_total += tax
-        totals = {"subtotal": subtotal, "discount_total": discount_total, "tax_total": tax_total,
-                  "total": subtotal - discount_total + tax_total}
-        return totals, rows
+        totals = document_totals(amounts)
+        return {"subtotal": totals.subtotal, "discount_total": totals.discount_total,
+                "tax_total": totals.tax_total, "total": totals.total}, rows
 
     def _add_document(self, table: str, row: dict[str, Any], line_table: str, lines: list[dict[str, Any]]) -> None:
         # Lines are computed first (the document stores their totals) and added after it.

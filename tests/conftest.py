@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from service.app import create_app
 from service.migrate import migrate
 from service.settings import Settings
-from tests.factories import Factory
 from tests.client import GraphQLClient
+from tests.factories import Factory
 
 PG_ADMIN_DSN = os.environ.get("CRMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -26,7 +26,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 async def _pg_reachable() -> bool:
     try:
         connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await connection.close()
     return True

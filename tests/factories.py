@@ -18,7 +18,7 @@ _TABLE_MODELS = {model.__tablename__: model for model in NODE_MODELS.values()}
 #: Tables whose check constraint wants exactly one owner: the owner a test row gets by default.
 DEFAULT_OWNER = {"address": "account_id"}
 BASE_DAY = dt.date(2026, 6, 30)
-BASE_TIME = dt.datetime(2026, 6, 30, 12, tzinfo=dt.timezone.utc)
+BASE_TIME = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
 
 
 class Factory:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from models import RELATIONS, Account, Contact, Invoice, Relation
 from models.relations import ACCOUNT_TABS, CONTACT_TABS
-from tests.expect import as_json, related_rows, scalar_columns, selection
 from tests.client import gid
+from tests.expect import as_json, related_rows, scalar_columns, selection
 
 TABS = [r for r in RELATIONS if r.paged]
 PAGE_QUERY = """

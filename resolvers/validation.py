@@ -1,0 +1,200 @@
+"""Checks of input values shared by the mutations: text, email, RFC, SAT catalogues, amounts, ids.
+
+Each check adds what is wrong to a `Problems` at the given input path and returns the clean value
+(or None), so a mutation validates every field and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.mx import rfc as stdnum_rfc
+
+from loaders.errors import UserInputError
+from models import NODE_MODELS, Table, sat
+from resolvers.errors import ErrorCode, Problems
+from schema.node import parse_global_id
+
+Path = Sequence[str | int]
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_POSTAL_CODE = re.compile(r"\d{5}")
+
+
+def required_text(problems: Problems, path: Path, value: str | None, max_length: int) -> str | None:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        problems.add(path, ErrorCode.REQUIRED, f"{path[-1]} is required and cannot be blank")
+        return None
+    return optional_text(problems, path, cleaned, max_length)
+
+
+def optional_text(problems: Problems, path: Path, value: str | None, max_length: int | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip() or None
+    if cleaned is not None and max_length is not None and len(cleaned) > max_length:
+        problems.add(path, ErrorCode.INVALID, f"{path[-1]} has {len(cleaned)} characters; at most {max_length}")
+        return None
+    return cleaned
+
+
+def email(problems: Problems, path: Path, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        problems.add(path, ErrorCode.INVALID, f"not a valid email address: {error}")
+        return None
+
+
+def rfc(problems: Problems, path: Path, value: str | None) -> str | None:
+    """A valid RFC in canonical form: a generic one, or 12 (company) / 13 (person) characters with
+    a correct date and check digit."""
+    if value is None or not value.strip():
+        problems.add(path, ErrorCode.REQUIRED, "rfc is required")
+        return None
+    number = stdnum_rfc.compact(value)
+    if number in sat.GENERIC_RFCS:
+        return number
+    reason = None
+    if len(number) not in (12, 13):
+        reason = f"an RFC has 12 characters (company) or 13 (person), this one has {len(number)}"
+    else:
+        try:
+            stdnum_rfc.validate(number, validate_check_digits=True)
+        except InvalidChecksum:
+            reason = "its check digit (last character) does not match the rest of the RFC"
+        except InvalidComponent:
+            reason = "its date part (YYMMDD after the letters) is not a valid date"
+        except (InvalidFormat, InvalidLength):
+            reason = "its format is wrong: letters, a YYMMDD date, a 2-character homoclave and a check digit"
+        except ValidationError as error:  # any other reason stdnum may grow
+            reason = str(error)
+    if reason:
+        problems.add(path, ErrorCode.INVALID, f"invalid RFC {value.strip()[:20]!r}: {reason}")
+        return None
+    return number
+
+
+def rfc_kind(number: str) -> str:
+    """'generic', 'company' (persona moral, 12 characters) or 'person' (persona física, 13)."""
+    if number in sat.GENERIC_RFCS:
+        return "generic"
+    return "company" if len(number) == 12 else "person"
+
+
+def fiscal_profile(
+    problems: Problems,
+    number: str | None,
+    *,
+    tax_regime: str | None,
+    cfdi_use: str | None,
+    payment_form: str | None,
+    payment_method: Any,
+    origin: dict[str, str],
+) -> None:
+    """The SAT codes fit their catalogues, each other and the RFC. `origin` says where a value
+    came from when the caller did not give it (e.g. copied from another account)."""
+
+    def where(field: str) -> str:
+        return f" ({origin[field]})" if field in origin else ""
+
+    if tax_regime is not None and tax_regime not in sat.TAX_REGIMES:
+        problems.add(["taxRegime"], ErrorCode.INVALID,
+                     f"{tax_regime!r}{where('taxRegime')} is not a SAT c_RegimenFiscal code; allowed: {', '.join(sat.TAX_REGIMES)}")
+        tax_regime = None
+    if cfdi_use is not None and cfdi_use not in sat.CFDI_USES:
+        problems.add(["cfdiUse"], ErrorCode.INVALID,
+                     f"{cfdi_use!r}{where('cfdiUse')} is not a c_UsoCFDI code an account may default to; allowed: {', '.join(sat.CFDI_USES)}")
+        cfdi_use = None
+    if payment_form is not None and payment_form not in sat.PAYMENT_FORMS:
+        problems.add(["paymentForm"], ErrorCode.INVALID,
+                     f"{payment_form!r}{where('paymentForm')} is not a SAT c_FormaPago code; allowed: {', '.join(sat.PAYMENT_FORMS)}")
+    if payment_method is not None and getattr(payment_method, "value", payment_method) == "PPD" and payment_form != sat.PPD_PAYMENT_FORM:
+        problems.add(["paymentForm"], ErrorCode.INVALID,
+                     f"payment method PPD requires payment form {sat.PPD_PAYMENT_FORM} (por definir), got {payment_form!r}{where('paymentForm')}")
+    if number is not None and tax_regime is not None:
+        kind = rfc_kind(number)
+        if kind == "generic" and (tax_regime != sat.GENERIC_REGIME or cfdi_use != sat.GENERIC_CFDI_USE):
+            problems.add(["taxRegime"], ErrorCode.INVALID,
+                         f"the generic RFC {number} goes with régimen {sat.GENERIC_REGIME} and uso {sat.GENERIC_CFDI_USE}, "
+                         f"got {tax_regime}{where('taxRegime')} and {cfdi_use}{where('cfdiUse')}")
+            return
+        allowed = sat.COMPANY_REGIMES if kind == "company" else sat.PERSON_REGIMES
+        if kind != "generic" and tax_regime not in allowed:
+            who = "a company (persona moral, 12 characters)" if kind == "company" else "a person (persona física, 13 characters)"
+            problems.add(["taxRegime"], ErrorCode.INVALID,
+                         f"régimen {tax_regime}{where('taxRegime')} does not apply to {who}; allowed: {', '.join(sorted(allowed))}")
+            return
+    if tax_regime is not None and cfdi_use is not None and tax_regime not in sat.CFDI_USES[cfdi_use]:
+        allowed_uses = sorted(use for use, regimes in sat.CFDI_USES.items() if tax_regime in regimes)
+        problems.add(["cfdiUse"], ErrorCode.INVALID,
+                     f"uso {cfdi_use}{where('cfdiUse')} is not allowed for régimen {tax_regime}; allowed: {', '.join(allowed_uses)}")
+
+
+def currency(problems: Problems, path: Path, value: str | None) -> str | None:
+    if value is None or not _CURRENCY.fullmatch(value):
+        problems.add(path, ErrorCode.INVALID, f"currency must be an ISO 4217 code of 3 capital letters, got {value!r}")
+        return None
+    return value
+
+
+def postal_code(problems: Problems, path: Path, value: str | None) -> str | None:
+    if value is not None and not _POSTAL_CODE.fullmatch(value):
+        problems.add(path, ErrorCode.INVALID, f"a código postal has 5 digits, got {value!r}")
+        return None
+    return value
+
+
+def amount(
+    problems: Problems,
+    path: Path,
+    value: Decimal | None,
+    *,
+    places: int,
+    minimum: Decimal | None = None,
+    above: Decimal | None = None,
+    maximum: Decimal | None = None,
+) -> Decimal | None:
+    """A finite decimal with at most `places` decimals within its bounds (None when absent)."""
+    if value is None:
+        return None
+    name = path[-1]
+    if not value.is_finite():
+        problems.add(path, ErrorCode.INVALID, f"{name} must be a finite number, got {value}")
+        return None
+    if -value.as_tuple().exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
+        problems.add(path, ErrorCode.INVALID, f"{name} has more than {places} decimal places: {value}")
+        return None
+    if minimum is not None and value < minimum:
+        problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be at least {minimum}, got {value}")
+        return None
+    if above is not None and value <= above:
+        problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be greater than {above}, got {value}")
+        return None
+    if maximum is not None and value > maximum:
+        problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be at most {maximum}, got {value}")
+        return None
+    return value
+
+
+def global_id(problems: Problems, path: Path, value: str | None, model: type[Table]) -> int | None:
+    """The primary key of a global id of `model` (existence is checked by the caller)."""
+    if value is None:
+        return None
+    try:
+        type_name, pk = parse_global_id(value)
+    except UserInputError as error:
+        problems.add(path, ErrorCode.INVALID, error.message)
+        return None
+    if NODE_MODELS.get(type_name) is not model:
+        expected = next(name for name, m in NODE_MODELS.items() if m is model)
+        problems.add(path, ErrorCode.NOT_FOUND, f"{value[:64]!r} is not the id of a {expected}")
+        return None
+    return pk
