@@ -54,3 +54,8 @@ class Loaders:
 
     async def close(self) -> None:
         await self.reader.close()
+
+    async def refresh(self) -> None:
+        """Forget what was read: after a mutation commits, later reads must see it."""
+        await self.reader.close()
+        self._loaders.clear()

@@ -21,6 +21,13 @@ class Table(SQLModel):
     label: ClassVar[str] = ""
     #: GraphQL type name, when it is not the class name.
     graphql_name: ClassVar[str | None] = None
+    #: Prefix of the number the server assigns to a new row (CLI-000123), if it assigns one.
+    number_prefix: ClassVar[str | None] = None
+
+    @classmethod
+    def assigned_number(cls, pk: int) -> str:
+        """The number of the row with this id: unique because the id is, on every database."""
+        return f"{cls.number_prefix}-{pk:06d}"
 
 
 def ref(table: str, description: str, *, required: bool = False, owned: bool = False) -> Any:

@@ -36,6 +36,7 @@ class PriceList(Table, table=True):
 
 class Account(Table, table=True):
     __tablename__ = "account"
+    number_prefix: ClassVar[str] = "CLI"
     label: ClassVar[str] = "Cliente: a customer company (persona moral) or person (persona física)."
     default_order: ClassVar[tuple[str, ...]] = ("name",)
 
@@ -72,6 +73,7 @@ class Account(Table, table=True):
 
 class Contact(Table, table=True):
     __tablename__ = "contact"
+    number_prefix: ClassVar[str] = "CON"
     label: ClassVar[str] = "Contacto: a person, usually at an account."
     default_order: ClassVar[tuple[str, ...]] = ("last_name", "first_name")
 

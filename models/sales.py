@@ -68,6 +68,7 @@ class Opportunity(Table, table=True):
 
 class Quote(DocumentTotals, Table, table=True):
     __tablename__ = "quote"
+    number_prefix: ClassVar[str] = "COT"
     label: ClassVar[str] = "Cotización: a quote sent to an account or contact."
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
@@ -90,6 +91,7 @@ class QuoteLine(DocumentLine, Table, table=True):
 
 class SalesOrder(DocumentTotals, Table, table=True):
     __tablename__ = "sales_order"
+    number_prefix: ClassVar[str] = "OV"
     label: ClassVar[str] = "Orden de venta: a sale to an account or contact."
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
@@ -112,6 +114,7 @@ class SalesOrderLine(DocumentLine, Table, table=True):
 
 class PurchaseOrder(DocumentTotals, Table, table=True):
     __tablename__ = "purchase_order"
+    number_prefix: ClassVar[str] = "OC"
     label: ClassVar[str] = "Orden de compra: a purchase from a vendor, requested by or for a contact."
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 

@@ -10,12 +10,15 @@ Contact also get `tabs`. Nothing here is written per table.
 import enum
 import types
 import typing
+from decimal import Decimal
 from typing import Any, Optional
 
 import strawberry
 from strawberry.scalars import JSON
 
-from models import NODE_MODELS, RELATIONS, TABS, Table, enums
+from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, enums
+from models.enums import Tax
+from resolvers.totals import tax_breakdown
 from schema.connection import ConnectionType, child_list_field, relation_field
 from schema.node import Node, to_node
 
@@ -63,6 +66,23 @@ def _tabs_field(parent: type[Table]) -> Any:
         return [Tab(field=r.field, label=r.label, description=r.summary, count=counts.get(r.field, 0)) for r in tabs]
 
     return strawberry.field(resolver=resolve, description="The tabs of this screen in product order, with counts.")
+
+
+@strawberry.type(description="Taxes of a document grouped as CFDI 4.0 traslados: one entry per tax of its lines.")
+class TaxBreakdownEntry:
+    tax: Tax = strawberry.field(description="The tax.")
+    rate: Decimal = strawberry.field(description="Its rate, e.g. 0.1600.")
+    base: Decimal = strawberry.field(description="Σ net of the lines with this tax.")
+    amount: Optional[Decimal] = strawberry.field(description="Σ tax of those lines; null for EXENTO (a base, no tax).")
+
+
+def _tax_breakdown_field(lines: Relation) -> Any:
+    async def resolve(root: Any, info: strawberry.Info) -> list[TaxBreakdownEntry]:
+        rows = await info.context.loaders.children(lines).load(root.pk)  # the same batch as `lines`
+        groups = tax_breakdown((row.tax, row.net, row.tax_amount) for row in rows)
+        return [TaxBreakdownEntry(tax=g.tax, rate=g.rate, base=g.base, amount=g.amount) for g in groups]
+
+    return strawberry.field(resolver=resolve, description="Taxes grouped per tax, as the CFDI lists its traslados.")
 
 
 def _back_link(column: str, target_cls: type, target_model: type[Table], description: str, required: bool) -> Any:
@@ -124,6 +144,8 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
                     else child_list_field(relation, by_model[relation.target])
                 )
                 setattr(cls, relation.field, field)
+                if not relation.paged:  # document lines
+                    cls.tax_breakdown = _tax_breakdown_field(relation)
         if model in TABS:
             cls.tabs = _tabs_field(model)
         cls.__annotations__ = annotations

@@ -36,7 +36,9 @@ class GraphQLView(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = _request_id(request.headers.get("x-request-id"))
         response.headers["x-request-id"] = request_id
-        return Context(request=request, response=response, loaders=Loaders(self.engine), request_id=request_id)
+        return Context(
+            request=request, response=response, engine=self.engine, loaders=Loaders(self.engine), request_id=request_id
+        )
 
     async def execute_operation(self, *, context: Context, **kwargs: Any) -> Any:
         """Run the operation(s), then end the request's read transaction, whatever happened."""

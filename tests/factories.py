@@ -21,6 +21,13 @@ BASE_DAY = dt.date(2026, 6, 30)
 BASE_TIME = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
 
 
+def _model_default(model: type[Table], name: str) -> Any:
+    """The model's own plain default of a column (e.g. country "MX"), if it has one."""
+    field = model.model_fields.get(name)
+    default = getattr(field, "default", None)
+    return default if isinstance(default, (str, bool, int, Decimal)) else None
+
+
 class Factory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -39,7 +46,8 @@ class Factory:
                     row[column.name] = await self.insert(_TABLE_MODELS[target])
                 continue
             if not column.nullable or column.unique:
-                row[column.name] = self.value(column)
+                default = _model_default(model, column.name)
+                row[column.name] = default if default is not None and not column.unique else self.value(column)
         row.update(values)
         owner = DEFAULT_OWNER.get(table.name)
         if owner and not any(row.get(c.name) for c in table.columns if c.foreign_keys):

@@ -1,0 +1,242 @@
+"""addPurchaseOrder ("Agregar Compra"): a purchase order for a contact, with its lines.
+
+Every amount is computed here with Decimal (`resolvers.totals`); the addresses default as the
+product says and are copied into the order as text; a new vendor, the order and its lines are
+one transaction.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Optional
+
+import sqlalchemy as sa
+import strawberry
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Account, ActivityLog, Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor
+from models.enums import AddressKind, PurchaseOrderStatus, Tax
+from models.types import utcnow
+from resolvers import validation
+from resolvers.errors import ErrorCode, Problems, UserError
+from resolvers.totals import document_totals, line_amounts
+from resolvers.transaction import pending_number, write_session
+from schema.node import global_id, to_node
+from schema.types import NODE_TYPES
+
+PurchaseOrderNode = NODE_TYPES["PurchaseOrder"]
+MAX_LINES = 200
+#: quantity x price must fit NUMERIC(18,2) with room for the sums of many lines.
+MAX_LINE_GROSS = Decimal("1e13")
+
+
+@strawberry.input(description="A vendor created together with the order.")
+class NewVendorInput:
+    name: str = strawberry.field(description="Legal or trade name (required).")
+    rfc: Optional[str] = strawberry.field(default=None, description="RFC, checked when given.")
+    email: Optional[str] = strawberry.field(default=None, description="Email address.")
+    phone: Optional[str] = strawberry.field(default=None, description="Phone number.")
+
+
+@strawberry.input(description="One line of a purchase order: a product or a service, how many, at what price.")
+class PurchaseOrderLineInput:
+    product_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of a product (or give serviceId).")
+    service_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of a service (or give productId).")
+    description: Optional[str] = strawberry.field(default=None, description="Text of the line; the item's name by default.")
+    quantity: Decimal = strawberry.field(description="Quantity, > 0, at most 4 decimals.")
+    unit_price: Decimal = strawberry.field(description="Unit price before tax, >= 0, at most 2 decimals.")
+    discount_percent: Optional[Decimal] = strawberry.field(default=None, description="Discount as a percentage of gross, 0..100 (or discountAmount).")
+    discount_amount: Optional[Decimal] = strawberry.field(default=None, description="Discount as an amount, <= gross (or discountPercent).")
+    tax: Optional[Tax] = strawberry.field(default=None, description="Tax of the line; none by default.")
+
+
+@strawberry.input(description="A new purchase order for a contact.")
+class AddPurchaseOrderInput:
+    contact_id: strawberry.ID = strawberry.field(description="Global id of the contact who requests or approves the purchase.")
+    subject: str = strawberry.field(description="Descriptive title of the purchase (required).")
+    vendor_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of an existing vendor (or give vendor).")
+    vendor: Optional[NewVendorInput] = strawberry.field(default=None, description="A new vendor to create (or give vendorId).")
+    date: dt.date = strawberry.field(description="Date of the order.")
+    status: PurchaseOrderStatus = strawberry.field(default=PurchaseOrderStatus.CREATED, description="State of the order.")
+    currency: str = strawberry.field(default="MXN", description="ISO 4217 currency.")
+    lines: list[PurchaseOrderLineInput] = strawberry.field(description=f"The lines, 1..{MAX_LINES}.")
+    terms_and_conditions: Optional[str] = strawberry.field(default=None, description="Delivery, warranty, returns...")
+    shipping_address: Optional[str] = strawberry.field(
+        default=None, description="Where to deliver; by default the contact's primary shipping address (else its primary address)."
+    )
+    billing_address: Optional[str] = strawberry.field(
+        default=None, description="Where to send the invoice; by default the fiscal address of the contact's account (else the contact's)."
+    )
+
+
+@strawberry.type(description="The result of addPurchaseOrder.")
+class AddPurchaseOrderPayload:
+    purchase_order: Optional[PurchaseOrderNode] = strawberry.field(  # type: ignore[valid-type]
+        description="The new order with its number, vendor, contact, lines and amounts; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was written; empty on success.")
+
+
+def address_text(address: Address) -> str:
+    """An address as one line of text, as it is printed on the order."""
+    street = " ".join(p for p in (address.street, address.ext_number) if p)
+    if address.int_number:
+        street += f" Int. {address.int_number}"
+    parts = [
+        street,
+        f"Col. {address.colonia}" if address.colonia else None,
+        address.city,
+        address.municipality if address.municipality != address.city else None,
+        address.state,
+        f"C.P. {address.postal_code}" if address.postal_code else None,
+        address.country,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+async def _first_address(session: AsyncSession, *conditions: sa.ColumnElement[bool]) -> Address | None:
+    statement = select(Address).where(*conditions).order_by(Address.is_primary.desc(), Address.id).limit(1)
+    return (await session.exec(statement)).first()
+
+
+async def default_addresses(session: AsyncSession, contact: Contact) -> tuple[str | None, str | None]:
+    """(shipping, billing): the contact's primary shipping address, else its primary address; the
+    fiscal address of its account, else its own fiscal address."""
+    shipping = await _first_address(
+        session, Address.contact_id == contact.id, Address.kind == AddressKind.SHIPPING, Address.is_primary
+    ) or await _first_address(session, Address.contact_id == contact.id, Address.is_primary)
+    billing = None
+    if contact.account_id is not None:
+        billing = await _first_address(session, Address.account_id == contact.account_id, Address.kind == AddressKind.FISCAL)
+    billing = billing or await _first_address(session, Address.contact_id == contact.id, Address.kind == AddressKind.FISCAL)
+    return (address_text(shipping) if shipping else None, address_text(billing) if billing else None)
+
+
+def _check_vendor(problems: Problems, vendor: NewVendorInput) -> Vendor | None:
+    name = validation.required_text(problems, ["vendor", "name"], vendor.name, 254)
+    rfc = validation.rfc(problems, ["vendor", "rfc"], vendor.rfc) if vendor.rfc and vendor.rfc.strip() else None
+    email = validation.email(problems, ["vendor", "email"], vendor.email)
+    phone = validation.optional_text(problems, ["vendor", "phone"], vendor.phone, 40)
+    return Vendor(name=name, rfc=rfc, email=email, phone=phone) if name else None
+
+
+def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) -> tuple[int | None, int | None]:
+    """Checks the line's own values; returns the (product, service) ids it names."""
+    path = ["lines", index]
+    product = validation.global_id(problems, [*path, "productId"], line.product_id, Product)
+    service = validation.global_id(problems, [*path, "serviceId"], line.service_id, Service)
+    if line.product_id is None and line.service_id is None:
+        problems.add([*path, "productId"], ErrorCode.REQUIRED, "a line needs a productId or a serviceId")
+    elif line.product_id is not None and line.service_id is not None:
+        problems.add([*path, "serviceId"], ErrorCode.INVALID, "a line has a productId or a serviceId, not both")
+    quantity = validation.amount(problems, [*path, "quantity"], line.quantity, places=4, above=Decimal(0))
+    price = validation.amount(problems, [*path, "unitPrice"], line.unit_price, places=2, minimum=Decimal(0))
+    validation.amount(problems, [*path, "discountPercent"], line.discount_percent, places=4,
+                      minimum=Decimal(0), maximum=Decimal(100))
+    amount = validation.amount(problems, [*path, "discountAmount"], line.discount_amount, places=2, minimum=Decimal(0))
+    if line.discount_percent is not None and line.discount_amount is not None:
+        problems.add([*path, "discountAmount"], ErrorCode.INVALID, "give discountPercent or discountAmount, not both")
+    if quantity is not None and price is not None:
+        gross = quantity * price
+        if gross > MAX_LINE_GROSS:
+            problems.add([*path, "quantity"], ErrorCode.OUT_OF_RANGE, f"quantity x unitPrice is {gross}; at most {MAX_LINE_GROSS}")
+        elif amount is not None and amount > (gross := line_amounts(quantity, price).gross):
+            problems.add([*path, "discountAmount"], ErrorCode.OUT_OF_RANGE,
+                         f"discountAmount {amount} is more than the line's gross {gross}")
+    validation.optional_text(problems, [*path, "description"], line.description, None)
+    return product, service
+
+
+async def _names(session: AsyncSession, model: type[Product] | type[Service], ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.exec(select(model.id, model.name).where(model.id.in_(ids)))
+    return dict(rows.all())
+
+
+async def add_purchase_order(
+    info: strawberry.Info,
+    input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The order, its vendor and its lines.")],
+) -> AddPurchaseOrderPayload:
+    problems = Problems()
+    contact_pk = validation.global_id(problems, ["contactId"], input.contact_id, Contact)
+    subject = validation.required_text(problems, ["subject"], input.subject, 254)
+    currency = validation.currency(problems, ["currency"], input.currency)
+    vendor_pk = new_vendor = None
+    if input.vendor_id is not None and input.vendor is not None:
+        problems.add(["vendor"], ErrorCode.INVALID, "give vendorId (an existing vendor) or vendor (a new one), not both")
+    elif input.vendor_id is not None:
+        vendor_pk = validation.global_id(problems, ["vendorId"], input.vendor_id, Vendor)
+    elif input.vendor is not None:
+        new_vendor = _check_vendor(problems, input.vendor)
+    else:
+        problems.add(["vendorId"], ErrorCode.REQUIRED, "give vendorId (an existing vendor) or vendor (a new one)")
+    if not input.lines:
+        problems.add(["lines"], ErrorCode.REQUIRED, "a purchase order needs at least one line")
+    elif len(input.lines) > MAX_LINES:
+        problems.add(["lines"], ErrorCode.INVALID, f"a purchase order has at most {MAX_LINES} lines, got {len(input.lines)}")
+    items = [_check_line(problems, i, line) for i, line in enumerate(input.lines[:MAX_LINES])]
+    terms = validation.optional_text(problems, ["termsAndConditions"], input.terms_and_conditions, None)
+    shipping = validation.optional_text(problems, ["shippingAddress"], input.shipping_address, None)
+    billing = validation.optional_text(problems, ["billingAddress"], input.billing_address, None)
+
+    context = info.context
+    async with write_session(context) as session:
+        contact = await session.get(Contact, contact_pk) if contact_pk is not None else None
+        if contact_pk is not None and contact is None:
+            problems.add(["contactId"], ErrorCode.NOT_FOUND, f"there is no contact {input.contact_id!r}")
+        if vendor_pk is not None and await session.get(Vendor, vendor_pk) is None:
+            problems.add(["vendorId"], ErrorCode.NOT_FOUND, f"there is no vendor {input.vendor_id!r}")
+        products = await _names(session, Product, {p for p, _ in items if p is not None})
+        services = await _names(session, Service, {s for _, s in items if s is not None})
+        for index, (product, service) in enumerate(items):
+            if product is not None and product not in products:
+                problems.add(["lines", index, "productId"], ErrorCode.NOT_FOUND, "there is no product with that id")
+            if service is not None and service not in services:
+                problems.add(["lines", index, "serviceId"], ErrorCode.NOT_FOUND, "there is no service with that id")
+        if problems:
+            return AddPurchaseOrderPayload(purchase_order=None, errors=problems.errors)
+
+        if new_vendor is not None:
+            session.add(new_vendor)
+            await session.flush()
+            vendor_pk = new_vendor.id
+        default_shipping, default_billing = await default_addresses(session, contact)
+        amounts = [
+            line_amounts(line.quantity, line.unit_price, discount_percent=line.discount_percent,
+                         discount_amount=line.discount_amount, tax=line.tax)
+            for line in input.lines
+        ]
+        totals = document_totals(amounts)
+        order = PurchaseOrder(
+            number=pending_number(), contact_id=contact.id, vendor_id=vendor_pk, subject=subject, date=input.date,
+            status=input.status, currency=currency, terms_and_conditions=terms,
+            shipping_address=shipping or default_shipping, billing_address=billing or default_billing,
+            subtotal=totals.subtotal, discount_total=totals.discount_total, tax_total=totals.tax_total,
+            total=totals.total, created_at=utcnow(),
+        )
+        session.add(order)
+        await session.flush()  # the id gives the number, unique however many orders arrive at once
+        order.number = PurchaseOrder.assigned_number(order.id)
+        session.add_all([
+            PurchaseOrderLine(
+                purchase_order_id=order.id, position=position, product_id=product, service_id=service,
+                description=(line.description or "").strip() or products.get(product) or services.get(service),
+                quantity=line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent,
+                discount_amount=line.discount_amount, tax=line.tax, tax_rate=amount.tax_rate, gross=amount.gross,
+                discount=amount.discount, net=amount.net, tax_amount=amount.tax_amount, total=amount.total,
+            )
+            for position, (line, (product, service), amount) in enumerate(zip(input.lines, items, amounts, strict=True), 1)
+        ])
+        if contact.account_id is not None and await session.get(Account, contact.account_id) is not None:
+            who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+            session.add(ActivityLog(
+                account_id=contact.account_id, actor=context.actor, action="PURCHASE_ORDER_ADDED",
+                summary=f"Purchase order {order.number} for {who}: {subject}"[:254],
+                details={"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
+                         "total": str(totals.total), "currency": currency},
+            ))
+        order_pk = order.id
+
+    row = await context.loaders.by_id(PurchaseOrder).load(order_pk)
+    return AddPurchaseOrderPayload(purchase_order=to_node(PurchaseOrderNode, row), errors=[])

@@ -1,0 +1,200 @@
+"""duplicateAccount: what is copied, what never is, every validation rule, nothing written on errors."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from models import Account, ActivityLog, AppUser, Contact, Invoice, PriceList
+from resolvers.duplicate_account import COPIED_FIELDS
+from tests.client import gid
+
+MUTATION = """
+mutation($input: DuplicateAccountInput!) {
+  duplicateAccount(input: $input) {
+    errors { field code message }
+    account { id accountNo name rfc email phone tradeName industry accountType website taxRegime cfdiUse
+              paymentForm paymentMethod fiscalPostalCode currency creditLimit creditDays paymentTerms
+              doNotEmail marketingOptIn shippingMethods storeVisible createdAt updatedAt
+              priceList { id } assignedUser { id } parentAccount { id }
+              tabs { field count } activityLog { nodes { action summary actor } } }
+  }
+}
+"""
+
+
+async def _source(factory) -> int:
+    """A company account with every copied field set to something other than its default."""
+    parent = await factory.insert(Account)
+    return await factory.insert(
+        Account, name="Grupo Industrial Atlas SA de CV", rfc="EKU9003173C9", email="compras@atlas.mx",
+        phone="55 1234 5678", trade_name="Atlas", industry="Manufactura", account_type="DISTRIBUTOR",
+        website="https://atlas.mx", tax_regime="601", cfdi_use="G03", payment_form="99", payment_method="PPD",
+        fiscal_postal_code="06600", currency="USD", credit_limit=Decimal("150000.50"), credit_days=45,
+        payment_terms="45 días", do_not_email=True, marketing_opt_in=True, shipping_methods=["FREIGHT", "PICKUP"],
+        store_visible=False, price_list_id=await factory.insert(PriceList), assigned_user_id=await factory.insert(AppUser),
+        parent_account_id=parent,
+    )
+
+
+async def _row(engine, model, pk: int) -> dict:
+    async with engine.connect() as connection:
+        return dict((await connection.execute(sa.select(model.__table__).where(model.__table__.c.id == pk))).one()._mapping)
+
+
+async def _counts(engine) -> tuple[int, ...]:
+    async with engine.connect() as connection:
+        return tuple([
+            (await connection.execute(sa.select(sa.func.count()).select_from(m.__table__))).scalar_one()
+            for m in (Account, ActivityLog)
+        ])
+
+
+async def test_a_duplicate_copies_exactly_the_listed_fields_and_leaves_the_source_unchanged(gql, factory) -> None:
+    source = await _source(factory)
+    await factory.insert(Invoice, account_id=source)
+    await factory.insert(Contact, account_id=source)
+    before = await _row(gql.engine, Account, source)
+
+    response = await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Atlas Norte SA de CV",
+                                               "rfc": "ABC680524P73", "email": "norte@atlas.mx", "phone": "81 5555 0000"}})
+    payload = response.data["duplicateAccount"]
+    assert payload["errors"] == []
+    new = payload["account"]
+    row = await _row(gql.engine, Account, int(__import__("base64").b64decode(new["id"]).decode().split(":")[1]))
+
+    for field in COPIED_FIELDS:
+        assert row[field] == before[field], field
+    assert (row["name"], row["rfc"], row["email"], row["phone"]) == ("Atlas Norte SA de CV", "ABC680524P73", "norte@atlas.mx", "81 5555 0000")
+    assert row["account_no"] == f"CLI-{row['id']:06d}" != before["account_no"]
+    assert row["created_at"] > before["created_at"] and row["updated_at"] > before["updated_at"]
+    assert await _row(gql.engine, Account, source) == before  # the source, field by field
+    counts = {tab["field"]: tab["count"] for tab in new["tabs"]}
+    assert counts.pop("activityLog") == 1 and set(counts.values()) == {0}  # no related record is copied
+    assert new["activityLog"]["nodes"] == [
+        {"action": "DUPLICATED", "summary": f"Duplicated from {before['account_no']} (Grupo Industrial Atlas SA de CV)", "actor": "api"}
+    ]
+    source_log = (await gql("query($id: ID!) { account(id: $id) { activityLog { nodes { action summary } } } }",
+                            {"id": gid("Account", source)})).data["account"]["activityLog"]["nodes"]
+    assert source_log == [{"action": "DUPLICATED_TO", "summary": f"Duplicated to {new['accountNo']} (Atlas Norte SA de CV)"}]
+    assert new["shippingMethods"] == ["FREIGHT", "PICKUP"] and new["creditLimit"] == "150000.50"
+
+
+async def test_overrides_change_copied_fields_and_null_clears_a_reference(gql, factory) -> None:
+    source = await _source(factory)
+    payload = (await gql(MUTATION, {"input": {
+        "sourceId": gid("Account", source), "name": "Atlas Persona", "rfc": "CACX7605101P8",
+        "taxRegime": "612", "cfdiUse": "D01", "paymentForm": "03", "paymentMethod": "PUE", "creditLimit": "10.5",
+        "creditDays": 0, "shippingMethods": ["EXPRESS", "EXPRESS"], "priceListId": None, "currency": "MXN",
+        "storeVisible": True,
+    }})).data["duplicateAccount"]
+    assert payload["errors"] == []
+    account = payload["account"]
+    assert (account["taxRegime"], account["cfdiUse"], account["paymentForm"], account["paymentMethod"]) == ("612", "D01", "03", "PUE")
+    assert (account["creditLimit"], account["creditDays"], account["currency"], account["storeVisible"]) == ("10.50", 0, "MXN", True)
+    assert account["shippingMethods"] == ["EXPRESS"] and account["priceList"] is None
+    assert account["assignedUser"] is not None and account["industry"] == "Manufactura"
+
+
+@pytest.mark.parametrize(
+    ("rfc", "regime", "cfdi_use", "ok"),
+    [
+        ("EKU9003173C9", None, None, True),  # a company, régimen 601 copied
+        ("XAXX010101000", "616", "S01", True),  # público en general
+        ("XEXX010101000", "616", "S01", True),  # extranjero
+        ("eku9003173c9", None, None, True),  # compacted and upper-cased
+    ],
+)
+async def test_valid_and_generic_rfcs_are_accepted(gql, factory, rfc, regime, cfdi_use, ok) -> None:
+    source = await _source(factory)
+    overrides = {"taxRegime": regime, "cfdiUse": cfdi_use} if regime else {}
+    payload = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Nueva", "rfc": rfc, **overrides}})).data["duplicateAccount"]
+    assert payload["errors"] == []
+    assert payload["account"]["rfc"] == rfc.upper()
+
+
+@pytest.mark.parametrize(
+    ("rfc", "reason"),
+    [
+        ("MAB9307148T5", "check digit"),
+        ("COMG600703", "12 characters (company) or 13 (person), this one has 10"),
+        ("EKU9013173C9", "date part"),
+        ("E1U9003173C9", "format"),
+        ("", "required"),
+    ],
+)
+async def test_an_invalid_rfc_is_refused_with_its_reason(gql, factory, rfc, reason) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    payload = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Nueva", "rfc": rfc}})).data["duplicateAccount"]
+    assert payload["account"] is None
+    (error,) = payload["errors"]
+    assert error["field"] == ["rfc"] and error["code"] in ("INVALID", "REQUIRED") and reason in error["message"]
+    assert await _counts(gql.engine) == before
+
+
+async def test_every_error_is_reported_at_once_and_nothing_is_written(gql, factory) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    payload = (await gql(MUTATION, {"input": {
+        "sourceId": gid("Account", source), "name": "   ", "rfc": "MAB9307148T5", "email": "no-at-sign",
+        "taxRegime": "999", "cfdiUse": "P01", "paymentForm": "77", "fiscalPostalCode": "1234", "currency": "pesos",
+        "creditLimit": "-1", "creditDays": 9999, "doNotEmail": None, "priceListId": gid("PriceList", 999_999),
+        "assignedUserId": "garbage",
+    }})).data["duplicateAccount"]
+    assert payload["account"] is None
+    assert {(tuple(e["field"]), e["code"]) for e in payload["errors"]} == {
+        (("name",), "REQUIRED"), (("rfc",), "INVALID"), (("email",), "INVALID"), (("taxRegime",), "INVALID"),
+        (("cfdiUse",), "INVALID"), (("paymentForm",), "INVALID"), (("fiscalPostalCode",), "INVALID"),
+        (("currency",), "INVALID"), (("creditLimit",), "OUT_OF_RANGE"), (("creditDays",), "OUT_OF_RANGE"),
+        (("doNotEmail",), "INVALID"), (("priceListId",), "NOT_FOUND"), (("assignedUserId",), "INVALID"),
+    }
+    assert await _counts(gql.engine) == before
+
+
+async def test_the_source_must_be_an_existing_account(gql, factory) -> None:
+    contact = await factory.insert(Contact)
+    for source_id, code in ((gid("Account", 999_999_999), "NOT_FOUND"), (gid("Contact", contact), "NOT_FOUND"), ("xyz", "INVALID")):
+        payload = (await gql(MUTATION, {"input": {"sourceId": source_id, "name": "Nueva", "rfc": "EKU9003173C9"}})).data["duplicateAccount"]
+        assert payload["account"] is None
+        assert [(e["field"], e["code"]) for e in payload["errors"]] == [(["sourceId"], code)]
+
+
+async def test_copied_fiscal_codes_must_fit_the_new_rfc(gql, factory) -> None:
+    source = await _source(factory)  # régimen 601 (companies only), uso G03
+    person = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Persona", "rfc": "CACX7605101P8"}})).data["duplicateAccount"]
+    (error,) = person["errors"]
+    number = (await _row(gql.engine, Account, source))["account_no"]
+    assert error["field"] == ["taxRegime"] and f"601 (copied from {number})" in error["message"]
+    assert "persona física" in error["message"]
+
+    generic = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Público", "rfc": "XAXX010101000"}})).data["duplicateAccount"]
+    assert "goes with régimen 616 and uso S01" in generic["errors"][0]["message"]
+
+    use = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Uso", "rfc": "EKU9003173C9", "cfdiUse": "D01"}})).data["duplicateAccount"]
+    assert [(e["field"], e["code"]) for e in use["errors"]] == [(["cfdiUse"], "INVALID")]
+    assert "not allowed for régimen 601" in use["errors"][0]["message"]
+
+    ppd = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "PPD", "rfc": "EKU9003173C9", "paymentForm": "03"}})).data["duplicateAccount"]
+    assert "PPD requires payment form 99" in ppd["errors"][0]["message"]
+
+
+async def test_a_value_outside_a_graphql_enum_is_refused_before_anything_runs(gql, factory) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    response = await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "N", "rfc": "EKU9003173C9", "shippingMethods": ["TELEPORT"]}})
+    assert "TELEPORT" in response.errors[0]["message"] and "ShippingMethod" in response.errors[0]["message"]
+    assert await _counts(gql.engine) == before
+
+
+async def test_concurrent_duplicates_get_unique_account_numbers(gql, factory) -> None:
+    source = await _source(factory)
+    responses = await asyncio.gather(*(
+        gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": f"Sucursal {n}", "rfc": "EKU9003173C9"}})
+        for n in range(12)
+    ))
+    numbers = [r.data["duplicateAccount"]["account"]["accountNo"] for r in responses]
+    assert len(set(numbers)) == 12 and all(n.startswith("CLI-") for n in numbers)
