@@ -9,8 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loaders import sql
 from loaders.database import Reader
+from loaders.filters import Spec
 from loaders.paging import Order, PageArgs
-from loaders.related import ByIdLoader, ChildListLoader, Page, RelatedCountLoader, RelatedPageLoader, TabCountLoader
+from loaders.related import (
+    ByIdLoader,
+    ChildListLoader,
+    Page,
+    RelatedAggregateLoader,
+    RelatedCountLoader,
+    RelatedPageLoader,
+    TabCountLoader,
+)
 from models import TABS, Relation, Table
 
 L = TypeVar("L")
@@ -29,12 +38,16 @@ class Loaders:
             loader = self._loaders[key] = factory()
         return loader
 
-    def related_page(self, relation: Relation, order: Order, page: PageArgs) -> RelatedPageLoader:
-        key = ("page", relation.key, order, page)
-        return self._get(key, lambda: RelatedPageLoader(self.reader, relation, order, page))
+    def related_page(self, relation: Relation, order: Order, page: PageArgs, where: Spec | None) -> RelatedPageLoader:
+        key = ("page", relation.key, order, page, where)
+        return self._get(key, lambda: RelatedPageLoader(self.reader, relation, order, page, where))
 
-    def related_count(self, relation: Relation) -> RelatedCountLoader:
-        return self._get(("count", relation.key), lambda: RelatedCountLoader(self.reader, relation))
+    def related_count(self, relation: Relation, where: Spec | None) -> RelatedCountLoader:
+        return self._get(("count", relation.key, where), lambda: RelatedCountLoader(self.reader, relation, where))
+
+    def related_aggregate(self, relation: Relation, where: Spec | None) -> RelatedAggregateLoader:
+        key = ("aggregate", relation.key, where)
+        return self._get(key, lambda: RelatedAggregateLoader(self.reader, relation, where))
 
     def tab_counts(self, parent: type[Table]) -> TabCountLoader:
         return self._get(("tabs", parent.__name__), lambda: TabCountLoader(self.reader, TABS[parent]))
@@ -45,12 +58,20 @@ class Loaders:
     def by_id(self, model: type[Table]) -> ByIdLoader:
         return self._get(("id", model.__name__), lambda: ByIdLoader(self.reader, model))
 
-    async def table_page(self, model: type[Table], order: Order, page: PageArgs) -> Page:
-        rows = await self.reader.rows(sql.table_page(model, order, page))
+    async def table_page(self, model: type[Table], order: Order, page: PageArgs, where: Spec | None) -> Page:
+        rows = await self.reader.rows(sql.table_page(model, order, page, self.reader.dialect, where))
         return Page(rows[: page.first], len(rows) > page.first)
 
-    async def table_count(self, model: type[Table]) -> int:
-        return await self.reader.scalar(sql.table_count(model))
+    async def table_count(self, model: type[Table], where: Spec | None) -> int:
+        return await self.reader.scalar(sql.table_count(model, self.reader.dialect, where))
+
+    async def table_aggregate(self, model: type[Table], where: Spec | None) -> dict[str, Any]:
+        (row,) = await self.reader.rows(sql.table_aggregates(model, self.reader.dialect, where))
+        return row._asdict()
+
+    async def rows(self, statement: Any) -> list[Any]:
+        """Rows of an ad-hoc (statement, parameters) pair on the request's connection."""
+        return await self.reader.rows(statement)
 
     async def close(self) -> None:
         await self.reader.close()

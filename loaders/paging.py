@@ -37,8 +37,15 @@ class Order:
 
     @classmethod
     def parse(cls, spec: tuple[str, ...]) -> Order:
-        """`("-date", "name")` -> date descending, name ascending, id descending."""
-        terms = [OrderTerm(name.lstrip("-"), name.startswith("-")) for name in spec if name.lstrip("-") != "id"]
+        """`("-date", "name")` -> date descending, name ascending, then id descending (the id
+        follows the first term's direction unless it is named; after the id nothing counts)."""
+        terms: list[OrderTerm] = []
+        for name in spec:
+            term = OrderTerm(name.lstrip("-"), name.startswith("-"))
+            if term.column == "id":
+                return cls((*terms, term))
+            if term.column not in {t.column for t in terms}:
+                terms.append(term)
         terms.append(OrderTerm("id", terms[0].descending if terms else False))
         return cls(tuple(terms))
 

@@ -13,6 +13,7 @@ from sqlalchemy import Row
 
 from loaders import sql
 from loaders.database import Reader
+from loaders.filters import Spec
 from loaders.paging import Order, PageArgs
 from models import Relation, Table
 
@@ -28,12 +29,12 @@ class Page:
 class RelatedPageLoader(DataLoader):
     """parent id -> Page of `relation` with the same order and page arguments."""
 
-    def __init__(self, reader: Reader, relation: Relation, order: Order, page: PageArgs) -> None:
+    def __init__(self, reader: Reader, relation: Relation, order: Order, page: PageArgs, where: Spec | None) -> None:
         super().__init__()
-        self.reader, self.relation, self.order, self.page = reader, relation, order, page
+        self.reader, self.relation, self.order, self.page, self.where = reader, relation, order, page, where
 
     async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[Page]:
-        statement = sql.related_page(self.relation, parent_ids, self.order, self.page, self.reader.dialect)
+        statement = sql.related_page(self.relation, parent_ids, self.order, self.page, self.reader.dialect, self.where)
         grouped: dict[int, list[Row[Any]]] = defaultdict(list)
         for row in await self.reader.rows(statement):
             grouped[row.rel_parent].append(row)
@@ -42,16 +43,29 @@ class RelatedPageLoader(DataLoader):
 
 
 class RelatedCountLoader(DataLoader):
-    """parent id -> number of rows of `relation` (0 for none)."""
+    """parent id -> number of rows of `relation` that pass the filter (0 for none)."""
 
-    def __init__(self, reader: Reader, relation: Relation) -> None:
+    def __init__(self, reader: Reader, relation: Relation, where: Spec | None) -> None:
         super().__init__()
-        self.reader, self.relation = reader, relation
+        self.reader, self.relation, self.where = reader, relation, where
 
     async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[int]:
-        rows = await self.reader.rows(sql.related_counts(self.relation, parent_ids, self.reader.dialect))
+        rows = await self.reader.rows(sql.related_counts(self.relation, parent_ids, self.reader.dialect, self.where))
         counts = {row.rel_parent: row.n for row in rows}
         return [counts.get(p, 0) for p in parent_ids]
+
+
+class RelatedAggregateLoader(DataLoader):
+    """parent id -> {"count": n, "sum_total": ..., "avg_total": ...} over the rows that pass the filter."""
+
+    def __init__(self, reader: Reader, relation: Relation, where: Spec | None) -> None:
+        super().__init__()
+        self.reader, self.relation, self.where = reader, relation, where
+
+    async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[dict[str, Any]]:
+        rows = await self.reader.rows(sql.related_aggregates(self.relation, parent_ids, self.reader.dialect, self.where))
+        found = {row.rel_parent: row._asdict() for row in rows}
+        return [found.get(p, {"count": 0}) for p in parent_ids]
 
 
 class TabCountLoader(DataLoader):

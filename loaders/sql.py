@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
+from loaders.filters import Spec, condition
 from loaders.paging import Order, PageArgs
 from models import Relation, Table
 
@@ -57,20 +58,26 @@ def relation_source(relation: Relation) -> tuple[sa.FromClause, sa.ColumnElement
     return joined, link.c[relation.link_parent], extras
 
 
-def related_page(relation: Relation, parent_ids: Sequence[int], order: Order, page: PageArgs, dialect: str) -> Statement:
+def related_page(
+    relation: Relation, parent_ids: Sequence[int], order: Order, page: PageArgs, dialect: str, where: Spec | None = None
+) -> Statement:
     """One page (first + 1 rows, the extra one answers hasNextPage) per parent, in one statement."""
     nulls, after = _after(order, relation.target.__table__, page.after)
-    statement = _related_page(relation, order, nulls, dialect)
+    statement = _related_page(relation, order, nulls, dialect, where)
     return statement, {"ids": _ids(parent_ids, dialect), "limit": page.first + 1, **after}
 
 
 @lru_cache(maxsize=1024)
-def _related_page(relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str) -> Executable:
+def _related_page(
+    relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
+) -> Executable:
     target = relation.target.__table__
     source, parent, extras = relation_source(relation)
     number = sa.func.row_number().over(partition_by=parent, order_by=order.clauses(target)).label("rel_rank")
     inner = sa.select(*target.c, parent.label("rel_parent"), *extras, number).select_from(source)
     inner = inner.where(ids_in(parent, dialect))
+    if where is not None:
+        inner = inner.where(condition(target, where, dialect))
     if nulls is not None:
         inner = inner.where(_after_condition(order, target, nulls))
     ranked = inner.subquery("ranked")
@@ -81,24 +88,63 @@ def _related_page(relation: Relation, order: Order, nulls: tuple[bool, ...] | No
     )
 
 
-def _counts(relation: Relation, dialect: str, index: int) -> sa.Select:
+def _counts(relation: Relation, dialect: str, index: int, where: Spec | None = None) -> sa.Select:
     source, parent, _ = relation_source(relation)
-    return (
+    statement = (
         sa.select(sa.literal(index, sa.Integer).label("rel_index"), parent.label("rel_parent"), sa.func.count().label("n"))
         .select_from(source)
         .where(ids_in(parent, dialect))
         .group_by(parent)
     )
+    return statement if where is None else statement.where(condition(relation.target.__table__, where, dialect))
 
 
-def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str) -> Statement:
+def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str, where: Spec | None = None) -> Statement:
     """Rows per parent: (rel_index, rel_parent, n), grouped by parent."""
-    return _related_counts(relation, dialect), {"ids": _ids(parent_ids, dialect)}
+    return _related_counts(relation, dialect, where), {"ids": _ids(parent_ids, dialect)}
 
 
 @lru_cache(maxsize=256)
-def _related_counts(relation: Relation, dialect: str) -> Executable:
-    return _counts(relation, dialect, 0)
+def _related_counts(relation: Relation, dialect: str, where: Spec | None) -> Executable:
+    return _counts(relation, dialect, 0, where)
+
+
+def aggregate_columns(model: type[Table]) -> list[str]:
+    """Money and quantity columns: what `aggregate` sums, averages and bounds."""
+    return [c.name for c in model.__table__.columns if isinstance(c.type, sa.Numeric) and not c.foreign_keys]
+
+
+def _aggregates(table: sa.Table, columns: list[str]) -> list[ColumnElement[Any]]:
+    out: list[ColumnElement[Any]] = [sa.func.count().label("count")]
+    for name in columns:
+        column = table.c[name]
+        for function in ("sum", "min", "max", "avg"):
+            out.append(sa.type_coerce(getattr(sa.func, function)(column), column.type).label(f"{function}_{name}"))
+    return out
+
+
+def related_aggregates(relation: Relation, parent_ids: Sequence[int], dialect: str, where: Spec | None) -> Statement:
+    """count, and sum/min/max/avg of every amount, per parent: one statement for every parent."""
+    return _related_aggregates(relation, dialect, where), {"ids": _ids(parent_ids, dialect)}
+
+
+@lru_cache(maxsize=256)
+def _related_aggregates(relation: Relation, dialect: str, where: Spec | None) -> Executable:
+    target = relation.target.__table__
+    source, parent, _ = relation_source(relation)
+    statement = (
+        sa.select(parent.label("rel_parent"), *_aggregates(target, aggregate_columns(relation.target)))
+        .select_from(source)
+        .where(ids_in(parent, dialect))
+        .group_by(parent)
+    )
+    return statement if where is None else statement.where(condition(target, where, dialect))
+
+
+def table_aggregates(model: type[Table], dialect: str, where: Spec | None) -> Statement:
+    table = model.__table__
+    statement = sa.select(*_aggregates(table, aggregate_columns(model))).select_from(table)
+    return (statement if where is None else statement.where(condition(table, where, dialect))), {}
 
 
 def tab_counts(relations: tuple[Relation, ...], parent_ids: Sequence[int], dialect: str) -> Statement:
@@ -134,25 +180,30 @@ def _rows_by_id(model: type[Table], dialect: str) -> Executable:
     return sa.select(table).where(ids_in(table.c.id, dialect))
 
 
-def table_page(model: type[Table], order: Order, page: PageArgs) -> Statement:
+def table_page(model: type[Table], order: Order, page: PageArgs, dialect: str, where: Spec | None = None) -> Statement:
     """A page of a whole table (root lists)."""
     nulls, after = _after(order, model.__table__, page.after)
-    return _table_page(model, order, nulls), {"limit": page.first + 1, **after}
+    return _table_page(model, order, nulls, dialect, where), {"limit": page.first + 1, **after}
 
 
 @lru_cache(maxsize=256)
-def _table_page(model: type[Table], order: Order, nulls: tuple[bool, ...] | None) -> Executable:
+def _table_page(
+    model: type[Table], order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
+) -> Executable:
     table = model.__table__
     statement = sa.select(table)
+    if where is not None:
+        statement = statement.where(condition(table, where, dialect))
     if nulls is not None:
         statement = statement.where(_after_condition(order, table, nulls))
     return statement.order_by(*order.clauses(table)).limit(sa.bindparam("limit", type_=sa.Integer))
 
 
-def table_count(model: type[Table]) -> Statement:
-    return _table_count(model), {}
+def table_count(model: type[Table], dialect: str, where: Spec | None = None) -> Statement:
+    return _table_count(model, dialect, where), {}
 
 
-@lru_cache(maxsize=128)
-def _table_count(model: type[Table]) -> Executable:
-    return sa.select(sa.func.count()).select_from(model.__table__)
+@lru_cache(maxsize=256)
+def _table_count(model: type[Table], dialect: str, where: Spec | None) -> Executable:
+    statement = sa.select(sa.func.count()).select_from(model.__table__)
+    return statement if where is None else statement.where(condition(model.__table__, where, dialect))

@@ -3,12 +3,15 @@
 import asyncio
 from typing import Annotated, Optional
 
+import sqlalchemy as sa
 import strawberry
 
 from loaders.errors import UserInputError
+from loaders.filters import fold, fold_like
+from loaders.paging import MAX_PAGE, Order
 from models import NODE_MODELS, Account, Contact, Table
 from schema.connection import root_connection_field
-from schema.node import Node, parse_global_id, to_node
+from schema.node import Node, parse_global_id, to_node, to_nodes
 from schema.types import CONNECTIONS, NODE_TYPES
 
 AccountType = NODE_TYPES["Account"]
@@ -27,7 +30,34 @@ async def _node(info: strawberry.Info, global_id: str, expected: Optional[type[T
     return None if row is None else to_node(NODE_TYPES[type_name], row)
 
 
-@strawberry.type(description="Read the customer relationship graph.")
+def plural(type_name: str) -> str:
+    """The root list field of a type: Invoice -> invoices, Address -> addresses, Opportunity -> opportunities."""
+    name = type_name[0].lower() + type_name[1:]
+    if name.endswith("s"):
+        return name + "es"
+    if name.endswith("y") and name[-2] not in "aeiou":
+        return name[:-1] + "ies"
+    return name + "s"
+
+
+@strawberry.type(description="Accounts and contacts whose names, RFC or email contain a text.")
+class SearchResult:
+    accounts: list[AccountType] = strawberry.field(  # type: ignore[valid-type]
+        description="Accounts whose name, trade name, RFC or email contains the text, by name."
+    )
+    contacts: list[ContactType] = strawberry.field(  # type: ignore[valid-type]
+        description="Contacts whose first or last name (or both, as written) or email contains the text, by name."
+    )
+
+
+def _search_statement(model: type[Table], columns: list[sa.ColumnElement[str]], text: str, first: int, dialect: str) -> tuple:
+    table = model.__table__
+    pattern = f"%{fold_like(text)}%"
+    matches = sa.or_(*(fold(column, dialect).like(pattern, escape="\\") for column in columns))
+    order = Order.parse(model.default_order)
+    return sa.select(table).where(matches).order_by(*order.clauses(table)).limit(first), {}
+
+
 class Query:
     @strawberry.field(description="One account (cliente) by global id; null if there is none.")
     async def account(self, info: strawberry.Info, id: ID_ARG) -> Optional[AccountType]:  # type: ignore[valid-type]
@@ -37,8 +67,25 @@ class Query:
     async def contact(self, info: strawberry.Info, id: ID_ARG) -> Optional[ContactType]:  # type: ignore[valid-type]
         return await _node(info, id, Contact)
 
-    accounts = root_connection_field(Account, CONNECTIONS["Account"], "Every account, by name.")
-    contacts = root_connection_field(Contact, CONNECTIONS["Contact"], "Every contact, by last and first name.")
+    @strawberry.field(description="Accounts and contacts by a piece of their name, RFC or email (case and accents ignored).")
+    async def search(
+        self,
+        info: strawberry.Info,
+        text: Annotated[str, strawberry.argument(description="At least 2 characters.")],
+        first: Annotated[int, strawberry.argument(description="Results of each kind, 1..100.")] = 10,
+    ) -> SearchResult:
+        if len(text.strip()) < 2:
+            raise UserInputError("search text needs at least 2 characters")
+        if not 1 <= first <= MAX_PAGE:
+            raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
+        loaders, dialect = info.context.loaders, info.context.loaders.reader.dialect
+        account, contact = Account.__table__.c, Contact.__table__.c
+        full_name = contact.first_name + " " + contact.last_name
+        accounts = await loaders.rows(_search_statement(
+            Account, [account.name, account.trade_name, account.rfc, account.email], text.strip(), first, dialect))
+        contacts = await loaders.rows(_search_statement(
+            Contact, [full_name, contact.last_name, contact.email], text.strip(), first, dialect))
+        return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts))
 
     @strawberry.field(description="Any object by global id; null if it does not exist (or no longer exists).")
     async def node(self, info: strawberry.Info, id: ID_ARG) -> Optional[Node]:
@@ -53,3 +100,16 @@ class Query:
         if len(ids) > 100:
             raise UserInputError(f"nodes takes at most 100 ids, got {len(ids)}")
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+
+
+def _root_lists() -> None:
+    """`accounts`, `invoices`, ... : every type's whole table as a connection, for BI tools."""
+    for type_name, model in NODE_MODELS.items():
+        label = model.label.rstrip(".")
+        setattr(Query, plural(type_name), root_connection_field(
+            model, CONNECTIONS[type_name], f"Every {type_name} ({label}), filtered and ordered as asked."
+        ))
+
+
+_root_lists()
+Query = strawberry.type(Query, description="Read the customer relationship graph.")

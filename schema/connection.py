@@ -11,6 +11,8 @@ from sqlalchemy import Row
 from loaders.paging import Order, PageArgs, row_cursor
 from loaders.related import Page
 from models import Relation, Table
+from schema.aggregates import AggregateType
+from schema.filters import FILTERS, ORDERS, filter_spec, order_of
 from schema.node import to_nodes
 
 FIRST = Annotated[int, strawberry.argument(description="Page size, 1..100.")]
@@ -38,9 +40,12 @@ def _new(cls: type, **values: Any) -> Any:
 class ConnectionType:
     """A generated connection type with its edge type, and how to build one from a Page."""
 
-    def __init__(self, name: str, node_cls: type, link_fields: dict[str, tuple[Any, str]]) -> None:
+    def __init__(
+        self, name: str, node_cls: type, link_fields: dict[str, tuple[Any, str]], aggregate: Optional[AggregateType]
+    ) -> None:
         self.node_cls = node_cls
         self.link_fields = tuple(link_fields)
+        self.aggregate = aggregate
         edge_annotations: dict[str, Any] = {"cursor": str, "node": node_cls}
         edge_namespace: dict[str, Any] = {
             "cursor": strawberry.field(description="Cursor of this row, for `after`."),
@@ -66,6 +71,7 @@ class ConnectionType:
 
         namespace: dict[str, Any] = {
             "__annotations__": {
+                "aggregates": strawberry.Private[Callable[[], Awaitable[dict]]],
                 "nodes": list[node_cls],  # type: ignore[valid-type]
                 "rows": strawberry.Private[list],
                 "order": strawberry.Private[Order],
@@ -81,11 +87,28 @@ class ConnectionType:
                 resolver=total_count, description="Number of rows in the whole list (one more statement when asked)."
             ),
         }
+        if aggregate is not None:
+            aggregate_cls = aggregate.cls
+
+            async def aggregate_field(root: Any) -> aggregate_cls:  # type: ignore[valid-type]
+                return aggregate.build(await root.aggregates())
+
+            namespace["aggregate"] = strawberry.field(
+                resolver=aggregate_field,
+                description="count, sum, min, max and avg over every row that passes the filter (one more statement).",
+            )
         self.cls = strawberry.type(
             type(f"{name}Connection", (), namespace), description=f"A page of {node_cls.graphql_name} rows."
         )
 
-    def build(self, page: Page, order: Order, count: Callable[[], Awaitable[int]], after: bool) -> Any:
+    def build(
+        self,
+        page: Page,
+        order: Order,
+        after: bool,
+        count: Callable[[], Awaitable[int]],
+        aggregates: Callable[[], Awaitable[dict]],
+    ) -> Any:
         return _new(
             self.cls,
             nodes=to_nodes(self.node_cls, page.rows),
@@ -93,6 +116,7 @@ class ConnectionType:
             has_next=page.has_next,
             order=order,
             count=count,
+            aggregates=aggregates,
             maker=self,
             after=after,
         )
@@ -123,16 +147,42 @@ def _edge_list(connection: Any) -> list[Any]:
     return edges
 
 
-def relation_field(relation: Relation, connection: ConnectionType) -> Any:
-    """`field(first, after): XConnection!` on the parent type, batched across parents."""
-    order = Order.parse(relation.target.default_order)
-    table = relation.target.__table__
+def _list_arguments(model: type[Table]) -> tuple[Any, Any]:
+    filter_arg = Annotated[
+        Optional[FILTERS[model]], strawberry.argument(description="Only the rows that match (fields combine with AND).")
+    ]
+    order_arg = Annotated[
+        Optional[list[ORDERS[model]]],
+        strawberry.argument(description="Sort keys, first one first; the id breaks ties. The default order when omitted."),
+    ]
+    return filter_arg, order_arg
 
-    async def resolve(root: Any, info: strawberry.Info, first: FIRST = 20, after: AFTER = None) -> connection.cls:  # type: ignore[name-defined]
+
+def relation_field(relation: Relation, connection: ConnectionType) -> Any:
+    """`field(first, after, filter, orderBy): XConnection!` on the parent type, batched across parents."""
+    table = relation.target.__table__
+    filter_arg, order_arg = _list_arguments(relation.target)
+
+    async def resolve(
+        root: Any,
+        info: strawberry.Info,
+        first: FIRST = 20,
+        after: AFTER = None,
+        filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: order_arg = None,
+    ) -> connection.cls:  # type: ignore[name-defined]
+        order = order_of(relation.target, order_by)
+        where = filter_spec(filter)
         page_args = PageArgs.parse(first, after, order, table)
         loaders = info.context.loaders
-        page = await loaders.related_page(relation, order, page_args).load(root.pk)
-        return connection.build(page, order, lambda: loaders.related_count(relation).load(root.pk), after is not None)
+        page = await loaders.related_page(relation, order, page_args, where).load(root.pk)
+        return connection.build(
+            page,
+            order,
+            after is not None,
+            count=lambda: loaders.related_count(relation, where).load(root.pk),
+            aggregates=lambda: loaders.related_aggregate(relation, where).load(root.pk),
+        )
 
     return strawberry.field(resolver=resolve, description=f"{relation.label}: {relation.description}")
 
@@ -148,14 +198,28 @@ def child_list_field(relation: Relation, node_cls: type) -> Any:
 
 
 def root_connection_field(model: type[Table], connection: ConnectionType, description: str) -> Any:
-    """A whole-table list at the root, e.g. `accounts(first, after)`."""
-    order = Order.parse(model.default_order)
+    """A whole-table list at the root, e.g. `invoices(first, after, filter, orderBy)`."""
     table = model.__table__
+    filter_arg, order_arg = _list_arguments(model)
 
-    async def resolve(info: strawberry.Info, first: FIRST = 20, after: AFTER = None) -> connection.cls:  # type: ignore[name-defined]
+    async def resolve(
+        info: strawberry.Info,
+        first: FIRST = 20,
+        after: AFTER = None,
+        filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: order_arg = None,
+    ) -> connection.cls:  # type: ignore[name-defined]
+        order = order_of(model, order_by)
+        where = filter_spec(filter)
         page_args = PageArgs.parse(first, after, order, table)
         loaders = info.context.loaders
-        page = await loaders.table_page(model, order, page_args)
-        return connection.build(page, order, lambda: loaders.table_count(model), after is not None)
+        page = await loaders.table_page(model, order, page_args, where)
+        return connection.build(
+            page,
+            order,
+            after is not None,
+            count=lambda: loaders.table_count(model, where),
+            aggregates=lambda: loaders.table_aggregate(model, where),
+        )
 
     return strawberry.field(resolver=resolve, description=description)

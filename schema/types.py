@@ -7,7 +7,6 @@ Contact also get `tabs`. Nothing here is written per table.
 """
 
 # No `from __future__ import annotations`: the generated resolvers carry real type objects.
-import enum
 import types
 import typing
 from decimal import Decimal
@@ -16,15 +15,13 @@ from typing import Any, Optional
 import strawberry
 from strawberry.scalars import JSON
 
-from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, enums
+import schema.enums  # noqa: F401 - registers the enums first
+from models import NODE_MODELS, RELATIONS, TABS, Relation, Table
 from models.enums import Tax
 from resolvers.totals import tax_breakdown
+from schema.aggregates import aggregate_type
 from schema.connection import ConnectionType, child_list_field, relation_field
 from schema.node import Node, to_node
-
-for _value in vars(enums).values():
-    if isinstance(_value, type) and issubclass(_value, enum.Enum) and _value is not enums._Enum:
-        strawberry.enum(_value, description=_value.__doc__)
 
 
 def graphql_annotation(annotation: Any) -> Any:
@@ -118,7 +115,7 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
                 for f in relation.link_fields
             }
         if name not in connections:
-            connections[name] = ConnectionType(name, node_cls, link_fields)
+            connections[name] = ConnectionType(name, node_cls, link_fields, aggregate_type(node_cls.graphql_name, relation.target))
         return connections[name]
 
     for name, model in NODE_MODELS.items():
@@ -152,7 +149,7 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
         strawberry.type(cls, name=name, description=model.label)
     for name, cls in shells.items():
         if name not in connections:
-            connections[name] = ConnectionType(name, cls, {})
+            connections[name] = ConnectionType(name, cls, {}, aggregate_type(name, NODE_MODELS[name]))
     return shells, connections
 
 

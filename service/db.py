@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from loaders.filters import SQLITE_FOLD, sqlite_fold
+
 #: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
 WRITE = "crmgraph_write"
 
@@ -32,6 +34,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # Filters fold case and accents on both sides; SQLite's lower() knows only ASCII.
+    dbapi_connection.create_function(SQLITE_FOLD, 1, sqlite_fold, deterministic=True)
     # The driver would BEGIN only before a write, and DEFERRED: take over (see _begin_sqlite).
     dbapi_connection.isolation_level = None
 

@@ -39,7 +39,9 @@ def test_money_is_decimal_and_every_tab_is_a_connection() -> None:
     assert str(account.fields["creditLimit"].type) == "Decimal!"
     assert str(account.fields["invoices"].type) == "InvoiceConnection!"
     assert str(account.fields["campaigns"].type) == "AccountCampaignConnection!"
-    assert set(account.fields["invoices"].args) == {"first", "after"}
+    assert set(account.fields["invoices"].args) == {"first", "after", "filter", "orderBy"}
+    assert str(account.fields["invoices"].args["filter"].type) == "InvoiceFilter"
+    assert str(account.fields["invoices"].args["orderBy"].type) == "[InvoiceOrder!]"
     assert str(schema._schema.type_map["Contact"].fields["purchaseOrders"].type) == "PurchaseOrderConnection!"
     assert str(schema._schema.query_type.fields["node"].type) == "Node"
     assert str(schema._schema.query_type.fields["nodes"].type) == "[Node]!"

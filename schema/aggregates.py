@@ -1,0 +1,57 @@
+"""`aggregate` on connections of rows with amounts: count, and sum/min/max/avg of each amount."""
+
+# No `from __future__ import annotations`: the generated types carry real type objects.
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Optional
+
+import strawberry
+
+from loaders.sql import aggregate_columns
+from models import Table
+
+
+class AggregateType:
+    """The generated `XAggregate` type of a model and how to fill it from a row of aggregates."""
+
+    def __init__(self, name: str, model: type[Table], columns: list[str]) -> None:
+        self.columns = columns
+        table = model.__table__
+        self.scales = {c: Decimal(1).scaleb(-(table.c[c].type.scale or 0)) for c in columns}
+        values_namespace: dict[str, Any] = {"__annotations__": {c: Optional[Decimal] for c in columns}}
+        for column in columns:
+            values_namespace[column] = strawberry.field(description=model.model_fields[column].description)
+        self.values_cls = strawberry.type(
+            type(f"{name}AggregateValues", (), values_namespace),
+            description=f"One value per amount of {name}; null when no row has one.",
+        )
+        namespace: dict[str, Any] = {
+            "__annotations__": {"count": int, **dict.fromkeys(("sum", "min", "max", "avg"), self.values_cls)},
+            "count": strawberry.field(description="Number of rows that match."),
+            "sum": strawberry.field(description="Totals."),
+            "min": strawberry.field(description="Smallest values."),
+            "max": strawberry.field(description="Largest values."),
+            "avg": strawberry.field(description="Averages, rounded half-up to the amount's decimals."),
+        }
+        self.cls = strawberry.type(
+            type(f"{name}Aggregate", (), namespace),
+            description=f"Figures over every {name} row of the list that passes its filter (not just this page).",
+        )
+
+    def build(self, values: dict[str, Any]) -> Any:
+        def part(function: str) -> Any:
+            obj = self.values_cls.__new__(self.values_cls)
+            for column in self.columns:
+                value = values.get(f"{function}_{column}")
+                obj.__dict__[column] = None if value is None else Decimal(value).quantize(
+                    self.scales[column], rounding=ROUND_HALF_UP
+                )
+            return obj
+
+        obj = self.cls.__new__(self.cls)
+        obj.__dict__.update(count=values["count"], **{f: part(f) for f in ("sum", "min", "max", "avg")})
+        return obj
+
+
+def aggregate_type(name: str, model: type[Table]) -> Optional[AggregateType]:
+    columns = aggregate_columns(model)
+    return AggregateType(name, model, columns) if columns else None

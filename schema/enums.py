@@ -1,0 +1,11 @@
+"""The domain's enums, registered with Strawberry once, before any type or input uses them."""
+
+import enum
+
+import strawberry
+
+from models import enums
+
+for _value in vars(enums).values():
+    if isinstance(_value, type) and issubclass(_value, enum.Enum) and _value is not enums._Enum:
+        strawberry.enum(_value, description=_value.__doc__)
