@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from resolvers.mutation import Mutation
 from resolvers.root import Query
 from schema.errors import MaskUnexpectedErrors, Schema
+from schema.scalars import SCALAR_OVERRIDES
 from schema.types import NODE_TYPES
 
 
@@ -16,6 +17,7 @@ def build_schema() -> Schema:
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
+        scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(relay_max_results=100),
         extensions=[ParserCache, ValidationCache, MaskUnexpectedErrors],
     )

@@ -13,8 +13,10 @@ log = logging.getLogger("crmgraph.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Client errors (validation, bad arguments, input errors) are GraphQLErrors; anything else is ours."""
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    """Ours: an exception other than a GraphQLError raised while executing a field. Anything found
+    before execution (no path: syntax, validation, a literal that does not parse) is the client's."""
+    original = error.original_error
+    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
 
 
 def _request_id(execution_context: ExecutionContext | None) -> str:
