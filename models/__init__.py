@@ -7,7 +7,7 @@ from models.finance import BankTransaction, CashFlow, Commission, CreditNote, In
 from models.links import *  # noqa: F403 - every link table joins the metadata
 from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
 from models.parties import Account, AccountRelation, Address, AppUser, Contact, PriceList, Vendor
-from models.relations import RELATIONS, TABS, Relation
+from models.relations import RELATIONS, TABS, Relation, index_default_orders
 from models.sales import (
     Opportunity,
     Project,
@@ -32,5 +32,7 @@ NODE_MODELS: dict[str, type[Table]] = {
         ActivityLog, Comment, SupportCase, ChatChannel,
     )
 }
+
+index_default_orders(list(NODE_MODELS.values()))
 
 __all__ = ["NODE_MODELS", "RELATIONS", "TABS", "Relation", "Table"]

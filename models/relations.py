@@ -222,3 +222,18 @@ def _index_every_foreign_key_tab() -> None:
 
 
 _index_every_foreign_key_tab()
+
+
+def index_default_orders(models: list[type[Table]]) -> None:
+    """An index on the first sort column of every table when it is a date or a name: root lists
+    read it in order, and range filters on it (a month of invoices) use it. Not for enums (few
+    values), unique columns (their constraint is an index) or lines (read within their document)."""
+    lines = {relation.target for relation in CHILD_LISTS}
+    for model in models:
+        table = model.__table__
+        column = table.c[order_columns(model)[0]]
+        kind = column.type.impl if isinstance(column.type, sa.TypeDecorator) else column.type
+        wanted = isinstance(kind, (sa.Date, sa.DateTime, sa.String)) and not isinstance(kind, sa.Enum)
+        leads = any(index.columns.keys()[0] == column.name for index in table.indexes)
+        if wanted and not column.unique and model not in lines and not leads:
+            sa.Index(f"ix_{table.name}_{column.name}", column)
