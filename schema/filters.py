@@ -242,10 +242,13 @@ def _id(model: type[Table], value: str) -> int:
     return pk
 
 
+_DEFAULT_ORDERS = {model: Order.parse(model.default_order) for model in NODE_MODELS.values()}
+
+
 def order_of(model: type[Table], order_by: Optional[list[Any]]) -> Order:
     """The order a list asks for; the model's own when it asks for none."""
     if not order_by:
-        return Order.parse(model.default_order)
+        return _DEFAULT_ORDERS[model]
     if len(order_by) > MAX_ORDER_TERMS:
         raise UserInputError(f"orderBy takes at most {MAX_ORDER_TERMS} keys, got {len(order_by)}")
     return Order.parse(tuple(("-" if o.direction is OrderDirection.DESC else "") + o.field.value for o in order_by))
