@@ -158,9 +158,14 @@ def _list_arguments(model: type[Table]) -> tuple[Any, Any]:
     return filter_arg, order_arg
 
 
+def _list_request(model: type[Table], first: int, after: Optional[str], where: Any, order_by: Any) -> tuple:
+    """(order, filter spec, page) of a list field's arguments; a clear error for any bad one."""
+    order = order_of(model, order_by)
+    return order, filter_spec(where), PageArgs.parse(first, after, order, model.__table__)
+
+
 def relation_field(relation: Relation, connection: ConnectionType) -> Any:
     """`field(first, after, filter, orderBy): XConnection!` on the parent type, batched across parents."""
-    table = relation.target.__table__
     filter_arg, order_arg = _list_arguments(relation.target)
 
     async def resolve(
@@ -171,9 +176,7 @@ def relation_field(relation: Relation, connection: ConnectionType) -> Any:
         filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
         order_by: order_arg = None,
     ) -> connection.cls:  # type: ignore[name-defined]
-        order = order_of(relation.target, order_by)
-        where = filter_spec(filter)
-        page_args = PageArgs.parse(first, after, order, table)
+        order, where, page_args = _list_request(relation.target, first, after, filter, order_by)
         loaders = info.context.loaders
         page = await loaders.related_page(relation, order, page_args, where).load(root.pk)
         return connection.build(
@@ -199,7 +202,6 @@ def child_list_field(relation: Relation, node_cls: type) -> Any:
 
 def root_connection_field(model: type[Table], connection: ConnectionType, description: str) -> Any:
     """A whole-table list at the root, e.g. `invoices(first, after, filter, orderBy)`."""
-    table = model.__table__
     filter_arg, order_arg = _list_arguments(model)
 
     async def resolve(
@@ -209,9 +211,7 @@ def root_connection_field(model: type[Table], connection: ConnectionType, descri
         filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
         order_by: order_arg = None,
     ) -> connection.cls:  # type: ignore[name-defined]
-        order = order_of(model, order_by)
-        where = filter_spec(filter)
-        page_args = PageArgs.parse(first, after, order, table)
+        order, where, page_args = _list_request(model, first, after, filter, order_by)
         loaders = info.context.loaders
         page = await loaders.table_page(model, order, page_args, where)
         return connection.build(
