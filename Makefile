@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/crmgraph migrate
 	$(BIN)/crmgraph seed --if-empty --accounts $(DEMO_ACCOUNTS) --seed 1
+	$(BIN)/crmgraph token demo
 	$(BIN)/crmgraph serve
 
 test: $(VENV)/.installed

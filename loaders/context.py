@@ -28,8 +28,8 @@ L = TypeVar("L")
 class Loaders:
     """Per request, never shared: a loader caches rows that only this request may see."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.reader = Reader(engine)
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None) -> None:
+        self.reader = Reader(engine, timeout_ms)
         self._loaders: dict[Hashable, Any] = {}
 
     def _get(self, key: Hashable, factory: Callable[[], L]) -> L:

@@ -6,8 +6,17 @@ import asyncio
 from typing import Any
 
 from sqlalchemy import Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+
+from loaders.errors import UserInputError
+
+
+def _timed_out(error: DBAPIError) -> bool:
+    """PostgreSQL's statement_timeout (SQLSTATE 57014), or SQLite's interrupt."""
+    text = str(error.orig)
+    return "statement timeout" in text or "canceling statement" in text or text.endswith("interrupted")
 
 
 class Reader:
@@ -17,9 +26,10 @@ class Reader:
     totalCount always agree; it also saves a pool checkout per statement. Close it when the request ends.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.timeout_ms = timeout_ms
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()  # one connection runs one statement at a time
 
@@ -27,12 +37,33 @@ class Reader:
         """Rows of a (statement, parameters) pair from `loaders.sql`."""
         async with self._lock:
             connection = self._connection or await self._open()
-            return list((await connection.execute(*statement)).all())
+            result = await self._execute(connection, statement)
+            return list(result.all())
 
     async def scalar(self, statement: tuple[Executable, dict[str, Any]]) -> Any:
         async with self._lock:
             connection = self._connection or await self._open()
-            return (await connection.execute(*statement)).scalar_one()
+            return (await self._execute(connection, statement)).scalar_one()
+
+    async def _execute(self, connection: AsyncConnection, statement: tuple[Executable, dict[str, Any]]) -> Any:
+        interrupt = None
+        if self.timeout_ms and self.dialect == "sqlite":
+            # SQLite has no statement timeout: interrupt the statement from here (thread-safe).
+            sqlite = (await connection.get_raw_connection()).driver_connection._conn
+            interrupt = asyncio.get_running_loop().call_later(self.timeout_ms / 1000, sqlite.interrupt)
+        try:
+            return await connection.execute(*statement)
+        except DBAPIError as error:
+            if _timed_out(error):
+                raise UserInputError(
+                    f"a database statement ran longer than the statement timeout of {self.timeout_ms} ms "
+                    "(CRMGRAPH_STATEMENT_TIMEOUT_MS): ask for fewer rows or a narrower filter",
+                    code="TIMEOUT",
+                ) from None
+            raise
+        finally:
+            if interrupt is not None:
+                interrupt.cancel()
 
     async def _open(self) -> AsyncConnection:
         connection = await self.engine.connect()

@@ -1,5 +1,6 @@
 """SQLModel tables of crmgraph; `relations` is the registry of every tab."""
 
+from models.auth import ApiToken, Scope
 from models.base import Table
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
 from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
@@ -35,4 +36,4 @@ NODE_MODELS: dict[str, type[Table]] = {
 
 index_default_orders(list(NODE_MODELS.values()))
 
-__all__ = ["NODE_MODELS", "RELATIONS", "TABS", "Relation", "Table"]
+__all__ = ["NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table"]

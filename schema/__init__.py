@@ -1,26 +1,48 @@
-"""The Strawberry Schema object of crmgraph."""
+"""The Strawberry Schema object of crmgraph, with the limits of its settings."""
 
 from __future__ import annotations
 
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.root import Query
 from schema.errors import MaskUnexpectedErrors, Schema
+from schema.limits import NodeBudget
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import NODE_TYPES
+from service.settings import Settings
 
 
-def build_schema() -> Schema:
+def build_schema(settings: Settings | None = None) -> Schema:
+    settings = settings or Settings()
+    extensions = [
+        ParserCache,
+        ValidationCache,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: NodeBudget(budget=settings.node_budget),
+        MaskUnexpectedErrors,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
     return Schema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
         scalar_overrides=SCALAR_OVERRIDES,
-        config=StrawberryConfig(relay_max_results=100),
-        extensions=[ParserCache, ValidationCache, MaskUnexpectedErrors],
+        config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
+        extensions=extensions,
     )
 
 
+#: The schema with default settings: what `crmgraph schema` prints.
 schema = build_schema()

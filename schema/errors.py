@@ -25,10 +25,10 @@ def _request_id(execution_context: ExecutionContext | None) -> str:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """"Unexpected error" plus the request id to find it in the log; never a stack trace or SQL."""
+    """"Internal server error" plus the request id to find it in the log; never a stack trace or SQL."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error")
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,33 +12,77 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.unset import UNSET
 
 from loaders.context import Loaders
-from schema import schema
+from schema import build_schema
+from service.auth import ANONYMOUS, authenticate
 from service.context import Context
 from service.db import create_engine
 from service.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+log = logging.getLogger("crmgraph.errors")
 
 
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view with per-request loaders, orjson, and GraphQL-over-HTTP responses."""
 
     def __init__(self, engine: Any, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
         self.engine = engine
+        self.settings = settings
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Every operation needs a live token; only the GraphiQL page itself (no data) does not."""
+        if isinstance(request, Request) and not self._is_ide_page(request):
+            try:
+                caller = await authenticate(self.engine, request.headers.get("authorization"))
+            except Exception:  # the database failed: never let its message out
+                request_id = _request_id(request.headers.get("x-request-id"))
+                log.exception("request %s: token check failed", request_id)
+                return JSONResponse(
+                    {"errors": [{"message": "Internal server error",
+                                 "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
+                    status_code=500,
+                    headers={"x-request-id": request_id},
+                )
+            if isinstance(caller, str):
+                return JSONResponse(
+                    {"errors": [{"message": caller, "extensions": {"code": "UNAUTHENTICATED"}}]},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="crmgraph"'},
+                )
+            request.state.principal = caller
+        return await super().run(request, context, root_value)
+
+    def _is_ide_page(self, request: Request) -> bool:
+        return (
+            self.graphql_ide is not None
+            and request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = _request_id(request.headers.get("x-request-id"))
         response.headers["x-request-id"] = request_id
         return Context(
-            request=request, response=response, engine=self.engine, loaders=Loaders(self.engine), request_id=request_id
+            request=request,
+            response=response,
+            engine=self.engine,
+            loaders=Loaders(self.engine, self.settings.statement_timeout_ms),
+            request_id=request_id,
+            # The GraphiQL page is served without a token; it runs nothing, so it may do nothing.
+            principal=getattr(request.state, "principal", ANONYMOUS),
         )
 
     async def execute_operation(self, *, context: Context, **kwargs: Any) -> Any:
@@ -79,9 +124,48 @@ def _failed_before_execution(response_data: GraphQLHTTPResponse) -> bool:
     return response_data.get("data") is None and bool(errors) and all("path" not in e for e in errors)
 
 
+class BodySizeLimit:
+    """413 for a request body over the limit, declared or streamed, before anything reads it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"request body over {self.max_bytes} bytes (CRMGRAPH_MAX_BODY_BYTES)"
+        response = JSONResponse({"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, 413)
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    engine = create_engine(settings.database_url, echo=settings.echo_sql)
+    engine = create_engine(settings.database_url, echo=settings.echo_sql, statement_timeout_ms=settings.statement_timeout_ms)
 
     async def health(_request: Request) -> JSONResponse:
         try:
@@ -99,6 +183,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # A Route, not a Mount: a Mount answers /graphql with a 307 to /graphql/.
     app = Starlette(
         routes=[Route("/graphql", GraphQLView(engine, settings)), Route("/health", health)],
+        middleware=[
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                       allow_headers=["authorization", "content-type", "x-request-id"], expose_headers=["x-request-id"]),
+        ],
         lifespan=lifespan,
     )
     app.state.engine = engine

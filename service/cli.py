@@ -51,6 +51,45 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+
+    from models import Scope
+    from service.auth import create_token, list_tokens, revoke_tokens
+    from service.db import create_engine
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            if args.action == "create":
+                expires = dt.timedelta(days=args.expires_in_days) if args.expires_in_days else None
+                scopes = {Scope(scope.upper()) for scope in args.scope}
+                token = await create_token(engine, args.name, scopes, expires_in=expires)
+                print(token)
+                print(f"token {args.name!r} ({', '.join(sorted(s.value for s in scopes))}): shown once, stored only as a hash",
+                      file=sys.stderr)
+            elif args.action == "demo":
+                await revoke_tokens(engine, "demo")
+                token = await create_token(engine, "demo", {Scope.WRITE})
+                print(f"\nDemo token (READ and WRITE), for the Authorization header:\n  Bearer {token}\n")
+            elif args.action == "list":
+                now = dt.datetime.now(dt.UTC)
+                for row in await list_tokens(engine):
+                    state = ("revoked" if row.revoked_at else "expired" if row.expires_at and row.expires_at <= now else "live")
+                    scopes = ",".join(scope.value for scope in row.scopes)
+                    expires = row.expires_at.isoformat() if row.expires_at else "never"
+                    print(f"{row.prefix}...  {row.name:<24} {scopes:<16} {state:<8} expires {expires}")
+            else:
+                revoked = await revoke_tokens(engine, args.name)
+                print(f"revoked {revoked} token(s) named or starting {args.name!r}")
+                return 0 if revoked else 1
+        finally:
+            await engine.dispose()
+        return 0
+
+    return asyncio.run(run())
+
+
 def _schema(_args: argparse.Namespace, _settings: Settings) -> int:
     from schema import schema
 
@@ -84,6 +123,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same data")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has accounts")
     seed.set_defaults(handler=_seed)
+
+    token = commands.add_parser("token", help="API tokens: create, list, revoke")
+    token_commands = token.add_subparsers(dest="action", required=True)
+    create = token_commands.add_parser("create", help="make a token and print it (once)")
+    create.add_argument("--name", required=True, help="who or what uses it, e.g. bi-tool")
+    create.add_argument("--scope", action="append", choices=["read", "write", "admin"], required=True,
+                        help="read: queries; write: also mutations; admin: everything (repeatable)")
+    create.add_argument("--expires-in-days", type=int, default=None, help="stop working after this many days")
+    token_commands.add_parser("list", help="every token: prefix, name, scopes, state (never the token)")
+    revoke = token_commands.add_parser("revoke", help="revoke the tokens with this name or prefix")
+    revoke.add_argument("name", help="a token's name, or the prefix `list` shows")
+    token_commands.add_parser("demo", help="replace the 'demo' token (read and write) and print it")
+    token.set_defaults(handler=_token)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_schema)

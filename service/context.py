@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loaders.context import Loaders
+from service.auth import Principal
 
 
 @dataclass
@@ -18,5 +19,9 @@ class Context:
     loaders: Loaders
     #: names this request in the log and in masked errors (X-Request-ID, given or made)
     request_id: str
-    #: who is acting, as the activity log records it
-    actor: str = "api"
+    #: the token's holder: what it may do, and its name as the activity log's actor
+    principal: Principal
+
+    @property
+    def actor(self) -> str:
+        return self.principal.name

@@ -15,8 +15,10 @@ from loaders.filters import SQLITE_FOLD, sqlite_fold
 WRITE = "crmgraph_write"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An engine for `url`; SQLite connections get foreign keys, WAL, a busy timeout, and explicit BEGINs."""
+def create_engine(url: str, *, echo: bool = False, statement_timeout_ms: int | None = None) -> AsyncEngine:
+    """An engine for `url`; SQLite connections get foreign keys, WAL, a busy timeout, and explicit BEGINs.
+    On PostgreSQL the server stops any statement that runs longer than `statement_timeout_ms`
+    (on SQLite, `loaders.database.Reader` interrupts it)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -25,7 +27,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    server_settings = {"statement_timeout": str(statement_timeout_ms)} if statement_timeout_ms else {}
+    return create_async_engine(
+        url, echo=echo, pool_size=10, max_overflow=10, connect_args={"server_settings": server_settings}
+    )
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -1,9 +1,9 @@
-"""Settings, read once from the environment (CRMGRAPH_*)."""
+"""Settings, read once from the environment (CRMGRAPH_*). The README's security section lists them."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -15,17 +15,56 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    #: serve GraphiQL to browsers on GET /graphql
     graphiql: bool = True
+    #: answer introspection queries (the schema's self-description)
+    introspection: bool = True
     #: echo every SQL statement to the log (debugging)
     echo_sql: bool = False
+    #: deepest selection nesting a query may have
+    max_depth: int = 10
+    #: aliases one document may use
+    max_aliases: int = 30
+    #: tokens (names, braces, values...) one document may have
+    max_tokens: int = 5000
+    #: rows a query may ask for, before it runs: the sum over connections of the product of the `first`s on their path
+    node_budget: int = 50_000
+    #: operations in one batched request (a JSON array)
+    max_batch: int = 10
+    #: bytes of a request body
+    max_body_bytes: int = 1_000_000
+    #: milliseconds one SQL statement may run
+    statement_timeout_ms: int = 10_000
+    #: origins a browser may call the API from (CORS); none by default
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_env(cls) -> Settings:
+        origins = os.environ.get("CRMGRAPH_CORS_ORIGINS", "")
         return cls(
             database_url=os.environ.get("CRMGRAPH_DATABASE_URL", DEFAULT_DATABASE_URL),
             graphiql=_flag("CRMGRAPH_GRAPHIQL", True),
+            introspection=_flag("CRMGRAPH_INTROSPECTION", True),
             echo_sql=_flag("CRMGRAPH_ECHO_SQL", False),
+            max_depth=_number("CRMGRAPH_MAX_DEPTH", 10),
+            max_aliases=_number("CRMGRAPH_MAX_ALIASES", 30),
+            max_tokens=_number("CRMGRAPH_MAX_TOKENS", 5000),
+            node_budget=_number("CRMGRAPH_NODE_BUDGET", 50_000),
+            max_batch=_number("CRMGRAPH_MAX_BATCH", 10),
+            max_body_bytes=_number("CRMGRAPH_MAX_BODY_BYTES", 1_000_000),
+            statement_timeout_ms=_number("CRMGRAPH_STATEMENT_TIMEOUT_MS", 10_000),
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         )

@@ -13,7 +13,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from models import Scope
 from service.app import create_app
+from service.auth import create_token
 from service.migrate import migrate
 from service.settings import Settings
 from tests.client import GraphQLClient
@@ -78,10 +80,16 @@ async def app(database_url: str) -> AsyncIterator[object]:
 
 
 @pytest.fixture(scope="session")
-async def gql(app: object) -> AsyncIterator[GraphQLClient]:
+async def tokens(app: object) -> dict[str, str]:
+    """A live token per scope, made as `crmgraph token create` makes them."""
+    return {scope.value.lower(): await create_token(app.state.engine, f"test-{scope.value.lower()}", {scope}) for scope in Scope}
+
+
+@pytest.fixture(scope="session")
+async def gql(app: object, tokens: dict[str, str]) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://crmgraph.test") as http:
-        yield GraphQLClient(http, app.state.engine)
+        yield GraphQLClient(http, app.state.engine, tokens)
 
 
 @pytest.fixture(scope="session")

@@ -75,7 +75,7 @@ async def test_a_duplicate_copies_exactly_the_listed_fields_and_leaves_the_sourc
     counts = {tab["field"]: tab["count"] for tab in new["tabs"]}
     assert counts.pop("activityLog") == 1 and set(counts.values()) == {0}  # no related record is copied
     assert new["activityLog"]["nodes"] == [
-        {"action": "DUPLICATED", "summary": f"Duplicated from {before['account_no']} (Grupo Industrial Atlas SA de CV)", "actor": "api"}
+        {"action": "DUPLICATED", "summary": f"Duplicated from {before['account_no']} (Grupo Industrial Atlas SA de CV)", "actor": "test-write"}
     ]
     source_log = (await gql("query($id: ID!) { account(id: $id) { activityLog { nodes { action summary } } } }",
                             {"id": gid("Account", source)})).data["account"]["activityLog"]["nodes"]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+
+def _auth(gql) -> dict[str, str]:  # noqa: ANN001
+    return {"authorization": f"Bearer {gql.tokens['read']}"}
+
 
 async def test_graphql_response_json_gives_4xx_for_a_document_that_does_not_validate(gql) -> None:
-    accept = {"accept": "application/graphql-response+json"}
+    accept = {"accept": "application/graphql-response+json", **_auth(gql)}
     invalid = await gql.http.post("/graphql", json={"query": "{ nope }"}, headers=accept)
     assert invalid.status_code == 400
     assert invalid.headers["content-type"].startswith("application/graphql-response+json")
@@ -18,7 +24,7 @@ async def test_graphql_response_json_gives_4xx_for_a_document_that_does_not_vali
 
 
 async def test_older_clients_get_application_json(gql) -> None:
-    reply = await gql.http.post("/graphql", json={"query": "{ nope }"})
+    reply = await gql.http.post("/graphql", json={"query": "{ nope }"}, headers=_auth(gql))
     assert reply.headers["content-type"].startswith("application/json")
     assert reply.json()["errors"]
 
@@ -26,7 +32,7 @@ async def test_older_clients_get_application_json(gql) -> None:
 async def test_the_endpoint_is_served_without_a_redirect_and_graphiql_is_on(gql) -> None:
     page = await gql.http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
-    query = await gql.http.get("/graphql", params={"query": "{ accounts(first: 1) { totalCount } }"})
+    query = await gql.http.get("/graphql", params={"query": "{ accounts(first: 1) { totalCount } }"}, headers=_auth(gql))
     assert query.status_code == 200 and "totalCount" in query.text
 
 
@@ -49,21 +55,30 @@ async def test_money_is_a_string_and_datetimes_are_utc(gql, factory) -> None:
 
 async def test_an_unexpected_error_is_masked_with_a_request_id_that_is_logged(tmp_path, caplog) -> None:
     import httpx
+    import sqlalchemy as sa
 
+    from models import Scope
     from service.app import create_app
+    from service.auth import create_token
+    from service.migrate import migrate
     from service.settings import Settings
 
-    # A real database failure: the file was never migrated, so every table is missing.
-    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.db'}"))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'broken.db'}"
+    await asyncio.to_thread(migrate, url)
+    app = create_app(Settings(database_url=url))
+    token = await create_token(app.state.engine, "t", {Scope.READ})
+    async with app.state.engine.begin() as connection:  # a real failure: a table is gone
+        await connection.execute(sa.text("DROP TABLE price_list"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test") as http:
         reply = await http.post(
-            "/graphql", json={"query": "{ accounts(first: 1) { nodes { id } } }"}, headers={"x-request-id": "req-42"}
+            "/graphql", json={"query": "{ priceLists { totalCount } }"},
+            headers={"x-request-id": "req-42", "authorization": f"Bearer {token}"},
         )
     await app.state.engine.dispose()
     (error,) = reply.json()["errors"]
-    assert error["message"] == "Unexpected error"
+    assert error["message"] == "Internal server error"
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"}
-    assert "SELECT" not in reply.text and "no such table" not in reply.text and "Traceback" not in reply.text
+    assert "price_list" not in reply.text and "no such table" not in reply.text and "Traceback" not in reply.text
     assert reply.headers["x-request-id"] == "req-42"
     assert any("req-42" in record.getMessage() and record.exc_info for record in caplog.records)
 
@@ -77,10 +92,11 @@ async def test_every_request_gives_its_connection_back_even_after_errors(gql) ->
         '{ node(id: "zzz") { id } }',
         "{ nope }",
     ):
-        await gql.http.post("/graphql", json={"query": query})
+        await gql.http.post("/graphql", json={"query": query}, headers=_auth(gql))
     batch = await gql.http.post(
         "/graphql",
         json=[{"query": "{ accounts(first: 1) { totalCount } }"}, {"query": "{ contacts(first: 1) { totalCount } }"}],
+        headers=_auth(gql),
     )
-    assert batch.status_code == 400 and "Batching is not enabled" in batch.text  # one operation per request
+    assert [set(item["data"]) for item in batch.json()] == [{"accounts"}, {"contacts"}]
     assert pool.checkedout() == before

@@ -1,0 +1,106 @@
+"""API tokens: made, listed, revoked, and checked on every request (`Authorization: Bearer ...`).
+
+A token is 32 random bytes (URL-safe base64) after a `crm_` prefix. Only its SHA-256 is stored:
+a fast hash is right for high-entropy secrets, and it lets a request find its token in one lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from models import ApiToken, Scope
+from models.types import utcnow
+from service.db import WRITE
+
+PREFIX = "crm_"
+#: What each scope includes: admin may do all that write may, write all that read may.
+_INCLUDES = {Scope.READ: {Scope.READ}, Scope.WRITE: {Scope.READ, Scope.WRITE}, Scope.ADMIN: set(Scope)}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's name (the activity log's actor) and what it may do."""
+
+    name: str
+    scopes: frozenset[Scope]
+
+    def may(self, scope: Scope) -> bool:
+        return any(scope in _INCLUDES[held] for held in self.scopes)
+
+
+#: Nobody: what a request without a token is, where one gets that far (the GraphiQL page).
+ANONYMOUS = Principal("anonymous", frozenset())
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(
+    engine: AsyncEngine, name: str, scopes: set[Scope], *, expires_in: dt.timedelta | None = None
+) -> str:
+    """A new token; the only time it is ever shown."""
+    token = PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    row = {
+        "name": name,
+        "token_hash": token_hash(token),
+        "prefix": token[:12],
+        "scopes": sorted(scopes, key=list(Scope).index),
+        "created_at": now,
+        "expires_at": now + expires_in if expires_in else None,
+    }
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(**{WRITE: True})
+        async with connection.begin():
+            await connection.execute(sa.insert(ApiToken.__table__), [row])
+    return token
+
+
+async def list_tokens(engine: AsyncEngine) -> list[sa.Row]:
+    table = ApiToken.__table__
+    async with engine.connect() as connection:
+        statement = sa.select(table.c.id, table.c.name, table.c.prefix, table.c.scopes, table.c.created_at,
+                              table.c.expires_at, table.c.revoked_at).order_by(table.c.id)
+        return list((await connection.execute(statement)).all())
+
+
+async def revoke_tokens(engine: AsyncEngine, name_or_prefix: str) -> int:
+    """Revoke the live tokens with this name or token prefix; how many were revoked."""
+    table = ApiToken.__table__
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(**{WRITE: True})
+        async with connection.begin():
+            result = await connection.execute(
+                sa.update(table)
+                .where(sa.or_(table.c.name == name_or_prefix, table.c.prefix == name_or_prefix))
+                .where(table.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+    return result.rowcount
+
+
+async def authenticate(engine: AsyncEngine, authorization: str | None) -> Principal | str:
+    """The caller of a request, or why it is refused."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return "missing bearer token: send Authorization: Bearer <token>"
+    table = ApiToken.__table__
+    async with engine.connect() as connection:
+        row = (await connection.execute(
+            sa.select(table.c.name, table.c.scopes, table.c.expires_at, table.c.revoked_at)
+            .where(table.c.token_hash == token_hash(token.strip()))
+        )).first()
+    if row is None:
+        return "invalid token"
+    if row.revoked_at is not None:
+        return "this token was revoked"
+    if row.expires_at is not None and row.expires_at <= utcnow():
+        return "this token has expired"
+    return Principal(row.name, frozenset(row.scopes))
