@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from cross_web import HTTPException  # what strawberry's views turn into an HTTP status
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -91,6 +92,14 @@ class GraphQLView(GraphQL):
             return await super().execute_operation(context=context, **kwargs)
         finally:
             await context.loaders.close()
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A request body is a JSON object, or an array of them (a batch); anything else is a 400."""
+        value = super().parse_json(data)
+        operations = value if isinstance(value, list) else [value]
+        if not all(isinstance(operation, dict) for operation in operations):
+            raise HTTPException(400, "the body must be a JSON object with a query (or an array of them)")
+        return value
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
