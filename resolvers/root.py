@@ -76,6 +76,8 @@ class Query:
     ) -> SearchResult:
         if len(text.strip()) < 2:
             raise UserInputError("search text needs at least 2 characters")
+        if "\x00" in text:
+            raise UserInputError("search text cannot contain the NUL character (U+0000)")
         if not 1 <= first <= MAX_PAGE:
             raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
         loaders, dialect = info.context.loaders, info.context.loaders.reader.dialect

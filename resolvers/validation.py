@@ -36,6 +36,9 @@ def required_text(problems: Problems, path: Path, value: str | None, max_length:
 def optional_text(problems: Problems, path: Path, value: str | None, max_length: int | None) -> str | None:
     if value is None:
         return None
+    if "\x00" in value:
+        problems.add(path, ErrorCode.INVALID, f"{path[-1]} cannot contain the NUL character (U+0000)")
+        return None
     cleaned = value.strip() or None
     if cleaned is not None and max_length is not None and len(cleaned) > max_length:
         problems.add(path, ErrorCode.INVALID, f"{path[-1]} has {len(cleaned)} characters; at most {max_length}")
@@ -45,6 +48,9 @@ def optional_text(problems: Problems, path: Path, value: str | None, max_length:
 
 def email(problems: Problems, path: Path, value: str | None) -> str | None:
     if value is None or not value.strip():
+        return None
+    if "\x00" in value:
+        problems.add(path, ErrorCode.INVALID, "not a valid email address: it contains the NUL character")
         return None
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized

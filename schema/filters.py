@@ -29,6 +29,7 @@ from schema.node import parse_global_id
 
 MAX_IN = 500
 MAX_ORDER_TERMS = 5
+MAX_NESTING = 12
 
 
 def _op(description: str, name: Optional[str] = None) -> Any:
@@ -190,10 +191,12 @@ def _order_input(name: str, columns: list[str]) -> type:
 FILTERS, ORDERS = _build()
 
 
-def filter_spec(value: Any) -> Optional[Spec]:
+def filter_spec(value: Any, depth: int = 0) -> Optional[Spec]:
     """The spec of a filter input (None when it asks for nothing)."""
     if value is None:
         return None
+    if depth > MAX_NESTING:
+        raise UserInputError(f"filter nested deeper than {MAX_NESTING} levels (and / or / not / related rows)")
     plan: Plan = type(value)._plan
     parts: list[Spec] = []
     for attribute, (kind, arg) in plan.fields.items():
@@ -206,13 +209,13 @@ def filter_spec(value: Any) -> Optional[Spec]:
             parts += _operators(arg, given)
         elif kind == "ref":
             column, target = arg
-            parts.append(("ref", column, target.__tablename__, filter_spec(given) or ("and", ())))
+            parts.append(("ref", column, target.__tablename__, filter_spec(given, depth + 1) or ("and", ())))
         elif kind == "some":
-            parts.append(("some", arg.key, filter_spec(given) or ("and", ())))
+            parts.append(("some", arg.key, filter_spec(given, depth + 1) or ("and", ())))
         elif kind in ("and", "or"):
-            parts.append((kind, tuple(filter_spec(item) or ("and", ()) for item in given)))
+            parts.append((kind, tuple(filter_spec(item, depth + 1) or ("and", ()) for item in given)))
         elif kind == "not":
-            parts.append(("not", filter_spec(given) or ("and", ())))
+            parts.append(("not", filter_spec(given, depth + 1) or ("and", ())))
     return combine(*parts)
 
 
@@ -229,6 +232,8 @@ def _operators(column: str, given: Any, model: Optional[type[Table]] = None) -> 
             value = tuple(_id(model, v) for v in value) if model else tuple(value)
         elif model is not None and op != "isNull":
             value = _id(model, value)
+        if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, tuple) else (value,))):
+            raise UserInputError(f"filter on {column}: text cannot contain the NUL character (U+0000)")
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             raise UserInputError(f"filter on {column}: a DateTime needs its UTC offset, got {value.isoformat()}")
         specs.append(("cmp", column, op, value))

@@ -95,11 +95,22 @@ class GraphQLView(GraphQL):
 
     def parse_json(self, data: str | bytes) -> object:
         """A request body is a JSON object, or an array of them (a batch); anything else is a 400."""
-        value = super().parse_json(data)
+        try:
+            value = super().parse_json(data)
+        except RecursionError:
+            raise HTTPException(400, "the body is nested too deeply to be a GraphQL request") from None
         operations = value if isinstance(value, list) else [value]
         if not all(isinstance(operation, dict) for operation in operations):
             raise HTTPException(400, "the body must be a JSON object with a query (or an array of them)")
         return value
+
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        limit = self.settings.max_batch
+        if len(request_data) > limit:
+            raise HTTPException(
+                400, f"Too many operations: {len(request_data)} in one batch; the limit is {limit} (CRMGRAPH_MAX_BATCH)"
+            )
+        super()._validate_batch_request(request_data, protocol)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

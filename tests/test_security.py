@@ -136,7 +136,7 @@ async def test_batches_are_capped(gql) -> None:
     one = {"query": "{ accounts(first: 1) { totalCount } }"}
     assert (await gql.http.post("/graphql", json=[one] * 10, headers=_bearer(gql.tokens["read"]))).status_code == 200
     reply = await gql.http.post("/graphql", json=[one] * 11, headers=_bearer(gql.tokens["read"]))
-    assert reply.status_code == 400 and "Too many operations" in reply.text
+    assert reply.status_code == 400 and "11 in one batch; the limit is 10 (CRMGRAPH_MAX_BATCH)" in reply.text
 
 
 async def test_a_statement_over_the_timeout_is_stopped_with_a_precise_error(database_url) -> None:
@@ -294,3 +294,28 @@ async def _fingerprint_of(database_url: str) -> dict:
         return await _fingerprint(engine)
     finally:
         await engine.dispose()
+
+
+async def test_nul_characters_and_absurd_nesting_are_clear_errors(gql, factory) -> None:
+    nul = await gql("query($t: String) { accounts(filter: {name: {eq: $t}}) { totalCount } }", {"t": "a\x00b"})
+    assert nul.errors[0]["message"] == "filter on name: text cannot contain the NUL character (U+0000)"
+    source = await factory.insert(Account)
+    before = await _fingerprint(gql.engine)
+    payload = (await gql("mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code } } }",
+                         {"i": {"sourceId": gid("Account", source), "name": "a\x00", "rfc": "XAXX010101000", "phone": "\x00"}})).data
+    assert {tuple(e["field"]) for e in payload["duplicateAccount"]["errors"]} >= {("name",), ("phone",)}
+    assert await _fingerprint(gql.engine) == before
+
+    deep_body = await gql.http.post("/graphql", content="[" * 100_000 + "]" * 100_000,
+                                    headers={"content-type": "application/json", **_bearer(gql.tokens["read"])})
+    assert deep_body.status_code in (400, 413)
+    literal = "{and: [" * 40 + "{}" + "]}" * 40
+    nested = await gql("{ accounts(filter: %s) { totalCount } }" % literal)
+    assert nested.errors[0]["message"] == "filter nested deeper than 12 levels (and / or / not / related rows)"
+    variable: dict = {}
+    cursor = variable
+    for _ in range(400):
+        cursor["and"] = [{}]
+        cursor = cursor["and"][0]
+    too_deep = await gql("query($f: AccountFilter) { accounts(filter: $f) { totalCount } }", {"f": variable})
+    assert too_deep.status == 200 and "nested too deeply" in too_deep.errors[0]["message"]
