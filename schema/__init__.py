@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
@@ -23,12 +24,13 @@ from service.settings import Settings
 
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
+    # The rule classes are made once: ValidationCache keys on them, so a document is validated once.
+    limits = [depth_rule(settings.max_depth, should_ignore=None), aliases_rule(settings.max_aliases)]
     extensions = [
         ParserCache,
         ValidationCache,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: NodeBudget(budget=settings.node_budget),
         MaskUnexpectedErrors,
     ]
