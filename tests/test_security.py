@@ -319,3 +319,15 @@ async def test_nul_characters_and_absurd_nesting_are_clear_errors(gql, factory) 
         cursor = cursor["and"][0]
     too_deep = await gql("query($f: AccountFilter) { accounts(filter: $f) { totalCount } }", {"f": variable})
     assert too_deep.status == 200 and "nested too deeply" in too_deep.errors[0]["message"]
+
+
+def test_there_is_no_websocket_channel_around_the_token_check(database_url) -> None:
+    """GraphQL over WebSockets could carry queries; the endpoint is an HTTP route and refuses them."""
+    from starlette.websockets import WebSocketDisconnect
+
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as client:
+        for protocol in ("graphql-transport-ws", "graphql-ws"):
+            with pytest.raises(WebSocketDisconnect), client.websocket_connect("/graphql", subprotocols=[protocol]) as ws:
+                ws.send_json({"type": "connection_init"})
+                ws.receive_json()
