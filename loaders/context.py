@@ -78,5 +78,5 @@ class Loaders:
 
     async def refresh(self) -> None:
         """Forget what was read: after a mutation commits, later reads must see it."""
-        await self.reader.close()
+        await self.reader.close(final=False)
         self._loaders.clear()

@@ -32,16 +32,21 @@ class Reader:
         self.timeout_ms = timeout_ms
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()  # one connection runs one statement at a time
+        self._finished = False
 
     async def rows(self, statement: tuple[Executable, dict[str, Any]]) -> list[Row[Any]]:
         """Rows of a (statement, parameters) pair from `loaders.sql`."""
         async with self._lock:
+            if self._finished:  # a batch that outlived its request (an error ended it): nobody reads this
+                return []
             connection = self._connection or await self._open()
             result = await self._execute(connection, statement)
             return list(result.all())
 
     async def scalar(self, statement: tuple[Executable, dict[str, Any]]) -> Any:
         async with self._lock:
+            if self._finished:
+                return 0
             connection = self._connection or await self._open()
             return (await self._execute(connection, statement)).scalar_one()
 
@@ -66,17 +71,20 @@ class Reader:
                 interrupt.cancel()
 
     async def _open(self) -> AsyncConnection:
-        connection = await self.engine.connect()
+        # Kept at once: if this task is cancelled before the transaction starts (graphql-core
+        # cancels the siblings of a field whose error nulls the result), close() still returns it.
+        self._connection = connection = await self.engine.connect()
         if self.dialect == "postgresql":
-            connection = await connection.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
+            await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         await connection.begin()
-        self._connection = connection
         return connection
 
-    async def close(self) -> None:
-        """End the read transaction and give the connection back to the pool."""
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            await connection.close()
+    async def close(self, *, final: bool = True) -> None:
+        """End the read transaction and give the connection back to the pool, once no statement
+        runs on it: graphql-core may finish a request (an error nulled the result) while sibling
+        batches are still reading. After the final close, nothing opens a connection again."""
+        async with self._lock:
+            self._finished = final
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                await connection.close()

@@ -63,8 +63,8 @@ def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
         return sa.and_(sa.true(), *(condition(table, s, dialect) for s in spec[1]))
     if kind == "or":
         return sa.or_(sa.false(), *(condition(table, s, dialect) for s in spec[1]))
-    if kind == "not":
-        return sa.not_(condition(table, spec[1], dialect))
+    if kind == "not":  # null-safe: a row whose value is NULL is "not equal" too, as with `ne`
+        return sa.not_(sa.func.coalesce(condition(table, spec[1], dialect), sa.false()))
     if kind == "cmp":
         return _compare(table.c[spec[1]], spec[2], spec[3], dialect)
     if kind == "some":
@@ -107,8 +107,8 @@ def _some(table: sa.Table, relation: Any, spec: Spec, dialect: str) -> ColumnEle
 
 
 def _ref(column: sa.Column, target: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
-    if spec[0] == "cmp" and spec[1] == "id" and spec[2] != "isNull":
-        return _compare(column, spec[2], spec[3], dialect)  # by id: the foreign key itself, no subquery
+    if spec[0] == "cmp" and spec[1] == "id":
+        return _compare(column, spec[2], spec[3], dialect)  # by id (or none): the foreign key itself
     return column.in_(sa.select(target.c.id).where(condition(target, spec, dialect)))
 
 

@@ -110,7 +110,7 @@ def decode_cursor(cursor: str, order: Order, table: sa.Table) -> tuple[Any, ...]
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         signature, values = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
         raise UserInputError("invalid cursor: it was not made by this API") from None
     if signature != order.signature:
         raise UserInputError(
@@ -151,15 +151,19 @@ def _from_json(column: sa.Column, value: Any) -> Any:
     if python_type is dt.date:
         return dt.date.fromisoformat(value)
     if python_type is Decimal:
-        return Decimal(value)
+        number = Decimal(value)
+        limit = Decimal(10) ** ((column_type.precision or 18) - (column_type.scale or 0))
+        if not number.is_finite() or abs(number) >= limit:
+            raise ValueError("amount out of range")
+        return number
     if python_type is bool:
         if not isinstance(value, bool):
             raise TypeError("not a bool")
         return value
     if python_type is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError("not an int")
+        if not isinstance(value, int) or isinstance(value, bool) or not -(2**31) <= value < 2**31:
+            raise TypeError("not an INTEGER")
         return value
-    if not isinstance(value, str):
-        raise TypeError("not a string")
+    if not isinstance(value, str) or "\x00" in value:
+        raise TypeError("not a string of text")
     return value

@@ -118,8 +118,9 @@ def _aggregates(table: sa.Table, columns: list[str]) -> list[ColumnElement[Any]]
     out: list[ColumnElement[Any]] = [sa.func.count().label("count")]
     for name in columns:
         column = table.c[name]
-        for function in ("sum", "min", "max", "avg"):
+        for function in ("sum", "min", "max"):  # avg is sum / count, in Decimal (SQLite averages in floats)
             out.append(sa.type_coerce(getattr(sa.func, function)(column), column.type).label(f"{function}_{name}"))
+        out.append(sa.func.count(column).label(f"present_{name}"))
     return out
 
 

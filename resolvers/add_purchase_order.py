@@ -28,6 +28,8 @@ PurchaseOrderNode = NODE_TYPES["PurchaseOrder"]
 MAX_LINES = 200
 #: quantity x price must fit NUMERIC(18,2) with room for the sums of many lines.
 MAX_LINE_GROSS = Decimal("1e13")
+#: NUMERIC(18,4) holds 14 digits before the point; no purchase needs more than 13.
+MAX_QUANTITY = Decimal("1e13")
 
 
 @strawberry.input(description="A vendor created together with the order.")
@@ -129,11 +131,14 @@ def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) ->
         problems.add([*path, "productId"], ErrorCode.REQUIRED, "a line needs a productId or a serviceId")
     elif line.product_id is not None and line.service_id is not None:
         problems.add([*path, "serviceId"], ErrorCode.INVALID, "a line has a productId or a serviceId, not both")
-    quantity = validation.amount(problems, [*path, "quantity"], line.quantity, places=4, above=Decimal(0))
-    price = validation.amount(problems, [*path, "unitPrice"], line.unit_price, places=2, minimum=Decimal(0))
+    quantity = validation.amount(problems, [*path, "quantity"], line.quantity, places=4, above=Decimal(0),
+                                 maximum=MAX_QUANTITY)
+    price = validation.amount(problems, [*path, "unitPrice"], line.unit_price, places=2, minimum=Decimal(0),
+                              maximum=MAX_LINE_GROSS)
     validation.amount(problems, [*path, "discountPercent"], line.discount_percent, places=4,
                       minimum=Decimal(0), maximum=Decimal(100))
-    amount = validation.amount(problems, [*path, "discountAmount"], line.discount_amount, places=2, minimum=Decimal(0))
+    amount = validation.amount(problems, [*path, "discountAmount"], line.discount_amount, places=2, minimum=Decimal(0),
+                               maximum=MAX_LINE_GROSS)
     if line.discount_percent is not None and line.discount_amount is not None:
         problems.add([*path, "discountAmount"], ErrorCode.INVALID, "give discountPercent or discountAmount, not both")
     if quantity is not None and price is not None:

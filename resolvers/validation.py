@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -125,13 +125,14 @@ def fiscal_profile(
     if payment_method is not None and getattr(payment_method, "value", payment_method) == "PPD" and payment_form != sat.PPD_PAYMENT_FORM:
         problems.add(["paymentForm"], ErrorCode.INVALID,
                      f"payment method PPD requires payment form {sat.PPD_PAYMENT_FORM} (por definir), got {payment_form!r}{where('paymentForm')}")
-    if number is not None and tax_regime is not None:
-        kind = rfc_kind(number)
-        if kind == "generic" and (tax_regime != sat.GENERIC_REGIME or cfdi_use != sat.GENERIC_CFDI_USE):
+    if number is not None and rfc_kind(number) == "generic":
+        if tax_regime != sat.GENERIC_REGIME or cfdi_use != sat.GENERIC_CFDI_USE:
             problems.add(["taxRegime"], ErrorCode.INVALID,
                          f"the generic RFC {number} goes with régimen {sat.GENERIC_REGIME} and uso {sat.GENERIC_CFDI_USE}, "
                          f"got {tax_regime}{where('taxRegime')} and {cfdi_use}{where('cfdiUse')}")
-            return
+        return
+    if number is not None and tax_regime is not None:
+        kind = rfc_kind(number)
         allowed = sat.COMPANY_REGIMES if kind == "company" else sat.PERSON_REGIMES
         if kind != "generic" and tax_regime not in allowed:
             who = "a company (persona moral, 12 characters)" if kind == "company" else "a person (persona física, 13 characters)"
@@ -166,17 +167,15 @@ def amount(
     places: int,
     minimum: Decimal | None = None,
     above: Decimal | None = None,
-    maximum: Decimal | None = None,
+    maximum: Decimal,
 ) -> Decimal | None:
-    """A finite decimal with at most `places` decimals within its bounds (None when absent)."""
+    """A finite decimal within its bounds with at most `places` decimals (None when absent).
+    The bounds come first: a number of a thousand digits never reaches the rounding."""
     if value is None:
         return None
     name = path[-1]
     if not value.is_finite():
         problems.add(path, ErrorCode.INVALID, f"{name} must be a finite number, got {value}")
-        return None
-    if -value.as_tuple().exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
-        problems.add(path, ErrorCode.INVALID, f"{name} has more than {places} decimal places: {value}")
         return None
     if minimum is not None and value < minimum:
         problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be at least {minimum}, got {value}")
@@ -184,8 +183,15 @@ def amount(
     if above is not None and value <= above:
         problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be greater than {above}, got {value}")
         return None
-    if maximum is not None and value > maximum:
+    if value > maximum:
         problems.add(path, ErrorCode.OUT_OF_RANGE, f"{name} must be at most {maximum}, got {value}")
+        return None
+    try:
+        exact = value == value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        exact = False
+    if not exact:
+        problems.add(path, ErrorCode.INVALID, f"{name} has more than {places} decimal places: {value}")
         return None
     return value
 

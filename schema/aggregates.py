@@ -38,17 +38,22 @@ class AggregateType:
         )
 
     def build(self, values: dict[str, Any]) -> Any:
+        count = values["count"]
+
         def part(function: str) -> Any:
             obj = self.values_cls.__new__(self.values_cls)
             for column in self.columns:
                 value = values.get(f"{function}_{column}")
-                obj.__dict__[column] = None if value is None else Decimal(value).quantize(
-                    self.scales[column], rounding=ROUND_HALF_UP
-                )
+                if value is not None:
+                    value = Decimal(value).quantize(self.scales[column], rounding=ROUND_HALF_UP)
+                    if function == "avg":  # over the rows that have a value, as SQL's avg
+                        value = (value / values[f"present_{column}"]).quantize(self.scales[column], rounding=ROUND_HALF_UP)
+                obj.__dict__[column] = value
             return obj
 
         obj = self.cls.__new__(self.cls)
-        obj.__dict__.update(count=values["count"], **{f: part(f) for f in ("sum", "min", "max", "avg")})
+        values = {**values, **{f"avg_{c}": values.get(f"sum_{c}") for c in self.columns}}
+        obj.__dict__.update(count=count, **{f: part(f) for f in ("sum", "min", "max", "avg")})
         return obj
 
 

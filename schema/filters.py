@@ -204,9 +204,9 @@ def filter_spec(value: Any, depth: int = 0) -> Optional[Spec]:
         if given is None:
             continue
         if kind == "id":
-            parts += _operators("id", given, model=plan.model)
+            parts += _operators(plan.model, "id", given, ids=True)
         elif kind == "column":
-            parts += _operators(arg, given)
+            parts += _operators(plan.model, arg, given)
         elif kind == "ref":
             column, target = arg
             parts.append(("ref", column, target.__tablename__, filter_spec(given, depth + 1) or ("and", ())))
@@ -219,8 +219,11 @@ def filter_spec(value: Any, depth: int = 0) -> Optional[Spec]:
     return combine(*parts)
 
 
-def _operators(column: str, given: Any, model: Optional[type[Table]] = None) -> list[Spec]:
+def _operators(model: type[Table], column: str, given: Any, ids: bool = False) -> list[Spec]:
     specs = []
+    kind = model.__table__.c[column].type
+    # Beyond NUMERIC(p, s) no row can match, and PostgreSQL would refuse to compare.
+    limit = Decimal(10) ** (kind.precision - kind.scale) if isinstance(kind, sa.Numeric) and kind.precision else None
     for attribute, op in (("eq", "eq"), ("ne", "ne"), ("in_", "in"), ("gt", "gt"), ("gte", "gte"), ("lt", "lt"),
                           ("lte", "lte"), ("contains", "contains"), ("starts_with", "startsWith"), ("is_null", "isNull")):
         value = _given(given, attribute)
@@ -229,9 +232,11 @@ def _operators(column: str, given: Any, model: Optional[type[Table]] = None) -> 
         if op == "in":
             if len(value) > MAX_IN:
                 raise UserInputError(f"filter on {column}: `in` takes at most {MAX_IN} values, got {len(value)}")
-            value = tuple(_id(model, v) for v in value) if model else tuple(value)
-        elif model is not None and op != "isNull":
+            value = tuple(_id(model, v) for v in value) if ids else tuple(value)
+        elif ids and op != "isNull":
             value = _id(model, value)
+        if limit is not None and any(isinstance(v, Decimal) and abs(v) >= limit for v in (value if isinstance(value, tuple) else (value,))):
+            raise UserInputError(f"filter on {column}: a value is out of range (less than {limit} in absolute value)")
         if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, tuple) else (value,))):
             raise UserInputError(f"filter on {column}: text cannot contain the NUL character (U+0000)")
         if isinstance(value, dt.datetime) and value.tzinfo is None:

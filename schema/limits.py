@@ -27,6 +27,7 @@ from graphql import (
     value_from_ast,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
@@ -37,6 +38,9 @@ def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_nam
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
+    # The values execution will use: the variables sent, with the defaults of those not sent.
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    variables = {} if isinstance(coerced, list) else getattr(coerced, "coerced", coerced)  # a list: errors
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     root = schema.get_root_type(operation.operation)
     return _cost(schema, operation.selection_set, root, 1, fragments, variables, frozenset()) if root else 0
@@ -72,11 +76,11 @@ def _cost(schema: GraphQLSchema, selection_set: SelectionSetNode, parent: Any, m
 def _page_size(field: Any, node: FieldNode, variables: dict) -> int | None:
     given = {argument.name.value: argument.value for argument in node.arguments or ()}
     if "first" in field.args:
-        if "first" in given:
-            value = value_from_ast(given["first"], GraphQLInt, variables)
-            return value if isinstance(value, int) and value > 0 else 0
         default = field.args["first"].default_value
-        return default if isinstance(default, int) else 0
+        value = value_from_ast(given["first"], GraphQLInt, variables) if "first" in given else None
+        if not isinstance(value, int):  # absent, null or an unset variable: the argument's default applies
+            value = default if isinstance(default, int) else 0
+        return max(value, 0)
     if "ids" in field.args and "ids" in given:  # nodes(ids:)
         value = value_from_ast(given["ids"], GraphQLList(field.args["ids"].type.of_type.of_type), variables)
         return len(value) if isinstance(value, list) else 0

@@ -13,6 +13,8 @@ from sqlalchemy import Row
 from loaders.errors import UserInputError
 
 T = TypeVar("T")
+#: Primary keys are INTEGER: a larger number is no id of this API.
+MAX_ID = 2**31 - 1
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
@@ -31,7 +33,7 @@ def parse_global_id(value: str) -> tuple[str, int]:
         number = int(pk)
     except (binascii.Error, UnicodeError, ValueError):
         raise UserInputError(f"invalid id {value[:64]!r}: not an id of this API") from None
-    if not type_name or number < 1 or not pk.isdigit():
+    if not type_name or not 1 <= number <= MAX_ID or not pk.isdigit():
         raise UserInputError(f"invalid id {value[:64]!r}: not an id of this API")
     return type_name, number
 

@@ -2,10 +2,13 @@
 ValueError, so graphql-core reports it with its location and the expected type."""
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import strawberry
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _decimal(value: Any) -> Decimal:
@@ -21,7 +24,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise ValueError("give a date as a string YYYY-MM-DD")
     return dt.date.fromisoformat(value)
 

@@ -91,7 +91,10 @@ class GraphQLView(GraphQL):
         try:
             return await super().execute_operation(context=context, **kwargs)
         finally:
-            await context.loaders.close()
+            try:
+                await context.loaders.close()
+            except Exception:  # the answer is ready: a failing close is for the log, not the client
+                log.exception("request %s: closing the read connection failed", context.request_id)
 
     def parse_json(self, data: str | bytes) -> object:
         """A request body is a JSON object, or an array of them (a batch); anything else is a 400."""
@@ -102,6 +105,12 @@ class GraphQLView(GraphQL):
         operations = value if isinstance(value, list) else [value]
         if not all(isinstance(operation, dict) for operation in operations):
             raise HTTPException(400, "the body must be a JSON object with a query (or an array of them)")
+        try:
+            orjson.dumps(value)  # refuses what no database can store: a lone UTF-16 surrogate ("\ud800")
+        except orjson.JSONEncodeError as error:
+            if "ecursion" in str(error):
+                raise HTTPException(400, "the body is nested too deeply to be a GraphQL request") from None
+            raise HTTPException(400, "the body holds text that is not valid Unicode (a lone surrogate)") from None
         return value
 
     def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
