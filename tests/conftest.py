@@ -10,6 +10,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import hypothesis
 import pytest
 import sqlalchemy as sa
 
@@ -23,6 +24,12 @@ from tests.factories import Factory
 
 PG_ADMIN_DSN = os.environ.get("CRMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# In CI, Hypothesis draws the same examples every run (a red build is then reproducible);
+# on a developer's machine it keeps exploring new ones.
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
 
 
 async def _pg_reachable() -> bool:
