@@ -18,11 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from models import NODE_MODELS, RELATIONS
+from models import MODEL_BY_TABLE, RELATIONS
 
 Spec = tuple[Any, ...]
 _RELATIONS = {relation.key: relation for relation in RELATIONS}
-_TABLES = {model.__tablename__: model.__table__ for model in NODE_MODELS.values()}
 
 #: What `fold` maps on PostgreSQL (Spanish and the other common Latin accents), without extensions.
 _ACCENTED = "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÇÝáàâäãåéèêëíìîïóòôöõúùûüñçýÿ"
@@ -70,7 +69,7 @@ def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
     if kind == "some":
         return _some(table, _RELATIONS[spec[1]], spec[2], dialect)
     if kind == "ref":
-        return _ref(table.c[spec[1]], _TABLES[spec[2]], spec[3], dialect)
+        return _ref(table.c[spec[1]], MODEL_BY_TABLE[spec[2]].__table__, spec[3], dialect)
     raise ValueError(f"unknown filter {kind!r}")
 
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
-from loaders.filters import Spec, condition
+from loaders.filters import Spec, condition, fold, fold_like
 from loaders.paging import Order, PageArgs
-from models import Relation, Table
+from models import Account, Contact, Relation, Table
 
 Statement = tuple[Executable, dict[str, Any]]
 
@@ -208,3 +208,23 @@ def table_count(model: type[Table], dialect: str, where: Spec | None = None) -> 
 def _table_count(model: type[Table], dialect: str, where: Spec | None) -> Executable:
     statement = sa.select(sa.func.count()).select_from(model.__table__)
     return statement if where is None else statement.where(condition(model.__table__, where, dialect))
+
+
+def _searched_columns(model: type[Table]) -> list[ColumnElement[str]]:
+    """What `search` looks through: names (a contact's first and last together), RFC, email."""
+    c = model.__table__.c
+    if model is Account:
+        return [c.name, c.trade_name, c.rfc, c.email]
+    if model is Contact:
+        return [c.first_name + " " + c.last_name, c.last_name, c.email]
+    raise ValueError(f"{model.__name__} is not searched")
+
+
+def search(model: type[Table], text: str, first: int, dialect: str) -> Statement:
+    """The first rows of `model` (accounts or contacts) whose searched columns contain the text,
+    ignoring case and accents, in the model's own order."""
+    table = model.__table__
+    pattern = f"%{fold_like(text)}%"
+    matches = sa.or_(*(fold(column, dialect).like(pattern, escape="\\") for column in _searched_columns(model)))
+    order = Order.parse(model.default_order)
+    return sa.select(table).where(matches).order_by(*order.clauses(table)).limit(first), {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from logging.config import fileConfig
+from typing import Any, Literal
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
@@ -24,15 +26,26 @@ def database_url() -> str:
     return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
 
 
+def render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
+    """Write our column types (UTC datetimes, enum lists, SQLModel strings) as the plain SQLAlchemy
+    types they store as, so a migration never depends on code that may change."""
+    if kind == "type" and isinstance(obj, sa.TypeDecorator):
+        return f"sa.{obj.impl_instance!r}"
+    return False
+
+
+OPTIONS = {"target_metadata": target_metadata, "render_as_batch": True, "render_item": render_item}
+
+
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(url=database_url(), literal_binds=True, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def do_run_migrations(connection: Connection) -> None:
-    # Batch mode lets later migrations alter SQLite tables (copy-and-move).
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # Batch mode (in OPTIONS) lets later migrations alter SQLite tables (copy-and-move).
+    context.configure(connection=connection, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,5 +1,7 @@
 """SQLModel tables of crmgraph; `relations` is the registry of every tab."""
 
+import sqlalchemy as sa
+
 from models.auth import ApiToken, Scope
 from models.base import Table
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
@@ -23,7 +25,7 @@ from models.sales import (
 
 #: Every table exposed as a GraphQL Node, by GraphQL type name.
 NODE_MODELS: dict[str, type[Table]] = {
-    model.graphql_name or model.__name__: model
+    model.type_name(): model
     for model in (
         Account, Contact, AppUser, PriceList, Vendor, AccountRelation, Address,
         Product, Service, Email, Document, Campaign, CalendarEvent,
@@ -36,4 +38,13 @@ NODE_MODELS: dict[str, type[Table]] = {
 
 index_default_orders(list(NODE_MODELS.values()))
 
-__all__ = ["NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table"]
+#: Node tables by table name.
+MODEL_BY_TABLE: dict[str, type[Table]] = {model.__tablename__: model for model in NODE_MODELS.values()}
+
+
+def referenced_model(column: sa.Column) -> type[Table]:
+    """The node table a foreign-key column points at."""
+    return MODEL_BY_TABLE[next(iter(column.foreign_keys)).column.table.name]
+
+
+__all__ = ["MODEL_BY_TABLE", "NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]

@@ -25,6 +25,11 @@ class Table(SQLModel):
     number_prefix: ClassVar[str | None] = None
 
     @classmethod
+    def type_name(cls) -> str:
+        """The GraphQL type name: the name global ids carry."""
+        return cls.graphql_name or cls.__name__
+
+    @classmethod
     def assigned_number(cls, pk: int) -> str:
         """The number of the row with this id: unique because the id is, on every database."""
         return f"{cls.number_prefix}-{pk:06d}"

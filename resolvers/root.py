@@ -3,15 +3,14 @@
 import asyncio
 from typing import Annotated, Optional
 
-import sqlalchemy as sa
 import strawberry
 
+from loaders import sql
 from loaders.errors import UserInputError
-from loaders.filters import fold, fold_like
-from loaders.paging import MAX_PAGE, Order
+from loaders.paging import MAX_PAGE
 from models import NODE_MODELS, Account, Contact, Table
 from schema.connection import root_connection_field
-from schema.node import Node, parse_global_id, to_node, to_nodes
+from schema.node import Node, parse_global_id, pk_of, to_node, to_nodes
 from schema.types import CONNECTIONS, NODE_TYPES
 
 AccountType = NODE_TYPES["Account"]
@@ -20,14 +19,17 @@ ID_ARG = Annotated[strawberry.ID, strawberry.argument(description="Global id, as
 
 
 async def _node(info: strawberry.Info, global_id: str, expected: Optional[type[Table]] = None) -> Optional[Node]:
-    type_name, pk = parse_global_id(global_id)
-    model = NODE_MODELS.get(type_name)
-    if expected is not None and model is not expected:
-        raise UserInputError(f"invalid id {global_id[:64]!r}: not an id of a {expected.__name__}")
-    if model is None:
-        return None
+    if expected is not None:
+        model, pk = expected, pk_of(global_id, expected)
+        if pk is None:
+            raise UserInputError(f"invalid id {global_id[:64]!r}: not an id of a {expected.type_name()}")
+    else:
+        type_name, pk = parse_global_id(global_id)
+        model = NODE_MODELS.get(type_name)
+        if model is None:
+            return None
     row = await info.context.loaders.by_id(model).load(pk)
-    return None if row is None else to_node(NODE_TYPES[type_name], row)
+    return None if row is None else to_node(NODE_TYPES[model.type_name()], row)
 
 
 def plural(type_name: str) -> str:
@@ -48,14 +50,6 @@ class SearchResult:
     contacts: list[ContactType] = strawberry.field(  # type: ignore[valid-type]
         description="Contacts whose first or last name (or both, as written) or email contains the text, by name."
     )
-
-
-def _search_statement(model: type[Table], columns: list[sa.ColumnElement[str]], text: str, first: int, dialect: str) -> tuple:
-    table = model.__table__
-    pattern = f"%{fold_like(text)}%"
-    matches = sa.or_(*(fold(column, dialect).like(pattern, escape="\\") for column in columns))
-    order = Order.parse(model.default_order)
-    return sa.select(table).where(matches).order_by(*order.clauses(table)).limit(first), {}
 
 
 class Query:
@@ -80,13 +74,9 @@ class Query:
             raise UserInputError("search text cannot contain the NUL character (U+0000)")
         if not 1 <= first <= MAX_PAGE:
             raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-        loaders, dialect = info.context.loaders, info.context.loaders.reader.dialect
-        account, contact = Account.__table__.c, Contact.__table__.c
-        full_name = contact.first_name + " " + contact.last_name
-        accounts = await loaders.rows(_search_statement(
-            Account, [account.name, account.trade_name, account.rfc, account.email], text.strip(), first, dialect))
-        contacts = await loaders.rows(_search_statement(
-            Contact, [full_name, contact.last_name, contact.email], text.strip(), first, dialect))
+        loaders = info.context.loaders
+        accounts = await loaders.rows(sql.search(Account, text.strip(), first, loaders.reader.dialect))
+        contacts = await loaders.rows(sql.search(Contact, text.strip(), first, loaders.reader.dialect))
         return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts))
 
     @strawberry.field(description="Any object by global id; null if it does not exist (or no longer exists).")

@@ -16,9 +16,9 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.mx import rfc as stdnum_rfc
 
 from loaders.errors import UserInputError
-from models import NODE_MODELS, Table, sat
+from models import Table, sat
 from resolvers.errors import ErrorCode, Problems
-from schema.node import parse_global_id
+from schema.node import pk_of
 
 Path = Sequence[str | int]
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -201,12 +201,10 @@ def global_id(problems: Problems, path: Path, value: str | None, model: type[Tab
     if value is None:
         return None
     try:
-        type_name, pk = parse_global_id(value)
+        pk = pk_of(value, model)
     except UserInputError as error:
         problems.add(path, ErrorCode.INVALID, error.message)
         return None
-    if NODE_MODELS.get(type_name) is not model:
-        expected = next(name for name, m in NODE_MODELS.items() if m is model)
-        problems.add(path, ErrorCode.NOT_FOUND, f"{value[:64]!r} is not the id of a {expected}")
-        return None
+    if pk is None:
+        problems.add(path, ErrorCode.NOT_FOUND, f"{value[:64]!r} is not the id of a {model.type_name()}")
     return pk

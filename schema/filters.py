@@ -23,9 +23,9 @@ import schema.enums  # noqa: F401 - registers the enums first
 from loaders.errors import UserInputError
 from loaders.filters import Spec, combine
 from loaders.paging import Order
-from models import NODE_MODELS, RELATIONS, Table
+from models import NODE_MODELS, RELATIONS, Table, referenced_model
 from models.types import EnumList
-from schema.node import parse_global_id
+from schema.node import pk_of
 
 MAX_IN = 500
 MAX_ORDER_TERMS = 5
@@ -125,7 +125,6 @@ class Plan:
 
 
 def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
-    by_table = {model.__tablename__: model for model in NODE_MODELS.values()}
     shells = {model: type(f"{name}Filter", (), {}) for name, model in NODE_MODELS.items()}
     orders: dict[type[Table], type] = {}
     for name, model in NODE_MODELS.items():
@@ -139,7 +138,7 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
                 continue
             column = model.__table__.c[field_name]
             if column.foreign_keys:
-                target = by_table[next(iter(column.foreign_keys)).column.table.name]
+                target = referenced_model(column)
                 link = field_name.removesuffix("_id")
                 annotations[link] = Optional[shells[target]]
                 namespace[link] = _op(f"Rows whose {link.replace('_', ' ')} matches. {info.description}")
@@ -246,9 +245,9 @@ def _operators(model: type[Table], column: str, given: Any, ids: bool = False) -
 
 
 def _id(model: type[Table], value: str) -> int:
-    type_name, pk = parse_global_id(value)
-    if NODE_MODELS.get(type_name) is not model:
-        raise UserInputError(f"invalid id {value[:64]!r} in a filter: not an id of a {model.__name__}")
+    pk = pk_of(value, model)
+    if pk is None:
+        raise UserInputError(f"invalid id {value[:64]!r} in a filter: not an id of a {model.type_name()}")
     return pk
 
 

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy import Row
 
 from loaders.errors import UserInputError
+from models import Table
 
 T = TypeVar("T")
 #: Primary keys are INTEGER: a larger number is no id of this API.
@@ -36,6 +37,13 @@ def parse_global_id(value: str) -> tuple[str, int]:
     if not type_name or not 1 <= number <= MAX_ID or not pk.isdigit():
         raise UserInputError(f"invalid id {value[:64]!r}: not an id of this API")
     return type_name, number
+
+
+def pk_of(value: str, model: type[Table]) -> int | None:
+    """The primary key a global id gives for `model`; None when it is an id of another type.
+    A string that is no global id at all is a UserInputError."""
+    type_name, pk = parse_global_id(value)
+    return pk if type_name == model.type_name() else None
 
 
 def to_node(cls: type[T], row: Row[Any]) -> T:

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import schema.enums  # noqa: F401 - registers the enums first
-from models import NODE_MODELS, RELATIONS, TABS, Relation, Table
+from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
 from models.enums import Tax
 from resolvers.totals import tax_breakdown
 from schema.aggregates import aggregate_type
@@ -99,7 +99,6 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
     # Empty classes first, so fields can refer to any type (Account <-> Contact) before decoration.
     shells = {name: type(name, (Node,), {"graphql_name": name}) for name in NODE_MODELS}
     by_model = {model: shells[name] for name, model in NODE_MODELS.items()}
-    by_table = {model.__tablename__: model for model in NODE_MODELS.values()}
     connections: dict[str, ConnectionType] = {}
 
     def connection_for(relation: Any) -> ConnectionType:
@@ -127,7 +126,7 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
             column = model.__table__.c[field_name]
             if column.foreign_keys:
                 annotations[field_name] = strawberry.Private[Optional[int]]
-                target_model = by_table[next(iter(column.foreign_keys)).column.table.name]
+                target_model = referenced_model(column)
                 link = _back_link(field_name, by_model[target_model], target_model, info.description, not column.nullable)
                 setattr(cls, field_name.removesuffix("_id"), link)
             else:

@@ -11,10 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import NODE_MODELS, Relation, Table
+from models import Relation, Table, referenced_model
 from models.types import EnumList, UTCDateTime
 
-_TABLE_MODELS = {model.__tablename__: model for model in NODE_MODELS.values()}
 #: Tables whose check constraint wants exactly one owner: the owner a test row gets by default.
 DEFAULT_OWNER = {"address": "account_id"}
 BASE_DAY = dt.date(2026, 6, 30)
@@ -42,8 +41,7 @@ class Factory:
                 continue
             if column.foreign_keys:
                 if not column.nullable:
-                    target = next(iter(column.foreign_keys)).column.table.name
-                    row[column.name] = await self.insert(_TABLE_MODELS[target])
+                    row[column.name] = await self.insert(referenced_model(column))
                 continue
             if not column.nullable or column.unique:
                 default = _model_default(model, column.name)
@@ -51,7 +49,7 @@ class Factory:
         row.update(values)
         owner = DEFAULT_OWNER.get(table.name)
         if owner and not any(row.get(c.name) for c in table.columns if c.foreign_keys):
-            row[owner] = await self.insert(_TABLE_MODELS[next(iter(table.c[owner].foreign_keys)).column.table.name])
+            row[owner] = await self.insert(referenced_model(table.c[owner]))
         async with self.engine.begin() as connection:
             return (await connection.execute(sa.insert(table).values(row).returning(table.c.id))).scalar_one()
 
