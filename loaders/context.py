@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from loaders import sql
-from loaders.database import Reader
+from loaders.database import Deadline, Reader
 from loaders.filters import Spec
 from loaders.paging import Order, PageArgs
 from loaders.related import (
@@ -28,8 +29,8 @@ L = TypeVar("L")
 class Loaders:
     """Per request, never shared: a loader caches rows that only this request may see."""
 
-    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None) -> None:
-        self.reader = Reader(engine, timeout_ms)
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None) -> None:
+        self.reader = Reader(engine, timeout_ms, deadline)
         self._loaders: dict[Hashable, Any] = {}
 
     def _get(self, key: Hashable, factory: Callable[[], L]) -> L:
@@ -76,7 +77,21 @@ class Loaders:
     async def close(self) -> None:
         await self.reader.close()
 
-    async def refresh(self) -> None:
-        """Forget what was read: after a mutation commits, later reads must see it."""
+    async def release(self) -> None:
+        """Forget what was read and give the read connection back: a mutation is about to write, and
+        must not hold a connection while it waits for another."""
         await self.reader.close(final=False)
         self._loaders.clear()
+
+    async def adopt(self, connection: AsyncConnection) -> None:
+        """Read on from the connection a mutation just committed on (see `Reader.adopt`)."""
+        await self.reader.adopt(connection)
+
+    def prime(self, model: type[Table], rows: list[Row[Any]]) -> None:
+        """Rows a mutation read back inside its own transaction: the answer needs no further read."""
+        loader = self.by_id(model)
+        for row in rows:
+            loader.prime(row.id, row)
+
+    def prime_children(self, relation: Relation, parent_id: int, rows: list[Row[Any]]) -> None:
+        self.children(relation).prime(parent_id, rows)

@@ -1,4 +1,5 @@
-"""The read side of the database for one request: one connection, plain Core rows."""
+"""The read side of the database for one request: one connection, plain Core rows, a deadline,
+and the database's own failures turned into errors a client can act on."""
 
 from __future__ import annotations
 
@@ -6,17 +7,77 @@ import asyncio
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from loaders.errors import UserInputError
+from loaders.errors import RetryableError, UserInputError
+
+#: What PostgreSQL says when it is going away or cannot take a connection (SQLSTATE classes 08, 53, 57P).
+_UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03")
+#: Serialization failure and deadlock: the transaction did nothing and may simply be run again.
+_RETRY_STATES = ("40001", "40P01")
 
 
-def _timed_out(error: DBAPIError) -> bool:
+def _timed_out(error: sa_exc.DBAPIError) -> bool:
     """PostgreSQL's statement_timeout (SQLSTATE 57014), or SQLite's interrupt."""
     text = str(error.orig)
     return "statement timeout" in text or "canceling statement" in text or text.endswith("interrupted")
+
+
+def sqlite_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the lock past the busy timeout."""
+    # Raw from the driver when it happens at BEGIN (sent on the driver's cursor), wrapped otherwise.
+    orig = getattr(error, "orig", error)
+    return type(orig).__name__ == "OperationalError" and "database is locked" in str(orig)
+
+
+def database_trouble(error: BaseException) -> RetryableError | None:
+    """A retryable error for a failure of the database rather than of the request, else None.
+
+    Pool exhaustion, a locked SQLite file, a serialization conflict: SERVICE_BUSY. A database that
+    cannot be reached or is shutting down: SERVICE_UNAVAILABLE. Never the driver's message: it may
+    carry SQL or parameters.
+    """
+    if isinstance(error, sa_exc.TimeoutError):
+        return RetryableError("the service is busy: no database connection was free in time; retry shortly")
+    if sqlite_busy(error):
+        return RetryableError("the service is busy: another write held the database; retry shortly")
+    state = str(getattr(getattr(error, "orig", None), "sqlstate", "") or "")
+    if state.startswith(_RETRY_STATES):
+        return RetryableError("the write conflicted with another one at the same time; retry it")
+    if (
+        isinstance(error, (OSError, ConnectionError))
+        or (isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated)
+        or state.startswith(_UNAVAILABLE_STATES)
+        or isinstance(error, sa_exc.InterfaceError)
+    ):
+        return RetryableError("the database is unreachable; retry shortly", code="SERVICE_UNAVAILABLE")
+    return None
+
+
+class Deadline:
+    """The moment by which a request must be done with the database (CRMGRAPH_REQUEST_TIMEOUT_MS)."""
+
+    def __init__(self, timeout_ms: int | None) -> None:
+        self.timeout_ms = timeout_ms
+        self._at = None if timeout_ms is None else asyncio.get_running_loop().time() + timeout_ms / 1000
+
+    def remaining(self) -> float | None:
+        """Seconds left (None: no deadline). Raises TIMEOUT when none are left."""
+        if self._at is None:
+            return None
+        left = self._at - asyncio.get_running_loop().time()
+        if left <= 0:
+            raise self.error()
+        return left
+
+    def error(self) -> UserInputError:
+        return UserInputError(
+            f"the request ran longer than its time limit of {self.timeout_ms} ms (CRMGRAPH_REQUEST_TIMEOUT_MS); "
+            "its pending database work was cancelled: ask for fewer rows or a narrower filter",
+            code="TIMEOUT",
+        )
 
 
 class Reader:
@@ -26,10 +87,11 @@ class Reader:
     totalCount always agree; it also saves a pool checkout per statement. Close it when the request ends.
     """
 
-    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.timeout_ms = timeout_ms
+        self.deadline = deadline or Deadline(None)
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()  # one connection runs one statement at a time
         self._finished = False
@@ -51,33 +113,99 @@ class Reader:
             return (await self._execute(connection, statement)).scalar_one()
 
     async def _execute(self, connection: AsyncConnection, statement: tuple[Executable, dict[str, Any]]) -> Any:
+        left = self.deadline.remaining()
+        statement_limit = self.timeout_ms / 1000 if self.timeout_ms else None
+        # The request's deadline cuts a statement short when it comes before the statement timeout.
+        cut_by_deadline = left is not None and (statement_limit is None or left < statement_limit)
         interrupt = None
-        if self.timeout_ms and self.dialect == "sqlite":
+        if self.dialect == "sqlite" and (statement_limit or cut_by_deadline):
             # SQLite has no statement timeout: interrupt the statement from here (thread-safe).
             sqlite = (await connection.get_raw_connection()).driver_connection._conn
-            interrupt = asyncio.get_running_loop().call_later(self.timeout_ms / 1000, sqlite.interrupt)
+            delay = left if cut_by_deadline else statement_limit
+            interrupt = asyncio.get_running_loop().call_later(delay, sqlite.interrupt)
         try:
-            return await connection.execute(*statement)
-        except DBAPIError as error:
+            if self.dialect == "sqlite" or not cut_by_deadline:
+                return await connection.execute(*statement)
+            # asyncpg cancels the statement on the server when its task is cancelled.
+            async with asyncio.timeout(left):
+                return await connection.execute(*statement)
+        except TimeoutError:
+            await self._discard()
+            raise self.deadline.error() from None
+        except sa_exc.DBAPIError as error:
             if _timed_out(error):
+                if self.dialect == "postgresql":
+                    # The cancelled statement aborted the transaction: later reads need a new one.
+                    await self._discard()
+                if cut_by_deadline:
+                    raise self.deadline.error() from None
                 raise UserInputError(
                     f"a database statement ran longer than the statement timeout of {self.timeout_ms} ms "
                     "(CRMGRAPH_STATEMENT_TIMEOUT_MS): ask for fewer rows or a narrower filter",
                     code="TIMEOUT",
                 ) from None
+            if (trouble := database_trouble(error)) is not None:
+                await self._discard()
+                raise trouble from None
             raise
         finally:
             if interrupt is not None:
                 interrupt.cancel()
 
     async def _open(self) -> AsyncConnection:
+        left = self.deadline.remaining()
+        try:
+            async with asyncio.timeout(left):
+                connection = await self.engine.connect()
+        except TimeoutError:
+            raise self.deadline.error() from None
+        except Exception as error:
+            if (trouble := database_trouble(error)) is not None:
+                raise trouble from None
+            raise
         # Kept at once: if this task is cancelled before the transaction starts (graphql-core
         # cancels the siblings of a field whose error nulls the result), close() still returns it.
-        self._connection = connection = await self.engine.connect()
+        self._connection = connection
+        try:
+            await self._begin(connection)
+        except Exception as error:
+            if (trouble := database_trouble(error)) is not None:
+                await self._discard()
+                raise trouble from None
+            raise
+        return connection
+
+    async def _begin(self, connection: AsyncConnection) -> None:
         if self.dialect == "postgresql":
             await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         await connection.begin()
-        return connection
+
+    async def _discard(self) -> None:
+        """Give up the connection after a failure: a cancelled or broken one is not reused."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                await connection.invalidate()
+                await connection.close()
+            except Exception:  # noqa: BLE001 - it is being thrown away; the request's error is what matters
+                pass
+
+    async def adopt(self, connection: AsyncConnection) -> None:
+        """Read on from `connection` (a write connection whose transaction has ended) instead of
+        checking out another: a request that wrote never waits for the pool again to answer."""
+        async with self._lock:
+            previous, self._connection = self._connection, None
+            if previous is not None:
+                await previous.close()
+            if self._finished:
+                await connection.close()
+                return
+            self._connection = connection
+            try:
+                await self._begin(connection)
+            except Exception:
+                await self._discard()  # the next read opens a fresh connection
+                raise
 
     async def close(self, *, final: bool = True) -> None:
         """End the read transaction and give the connection back to the pool, once no statement

@@ -7,6 +7,7 @@ from models.base import Table
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
 from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
 from models.finance import BankTransaction, CashFlow, Commission, CreditNote, Invoice, PaymentCfdi, TransferInvoice
+from models.idempotency import IdempotencyKey
 from models.links import *  # noqa: F403 - every link table joins the metadata
 from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
 from models.parties import Account, AccountRelation, Address, AppUser, Contact, PriceList, Vendor
@@ -47,4 +48,4 @@ def referenced_model(column: sa.Column) -> type[Table]:
     return MODEL_BY_TABLE[next(iter(column.foreign_keys)).column.table.name]
 
 
-__all__ = ["MODEL_BY_TABLE", "NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]
+__all__ = ["MODEL_BY_TABLE", "IdempotencyKey", "NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]

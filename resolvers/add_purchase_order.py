@@ -16,11 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Account, ActivityLog, Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor
 from models.enums import AddressKind, PurchaseOrderStatus, Tax
+from models.relations import CHILD_LISTS
 from models.types import utcnow
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems, UserError
 from resolvers.totals import document_totals, line_amounts
-from resolvers.transaction import pending_number, write_session
+from resolvers.transaction import pending_number, read_back, read_back_children, write_session
 from schema.node import global_id, to_node
 from schema.types import NODE_TYPES
 
@@ -30,21 +31,31 @@ MAX_LINES = 200
 MAX_LINE_GROSS = Decimal("1e13")
 #: NUMERIC(18,4) holds 14 digits before the point; no purchase needs more than 13.
 MAX_QUANTITY = Decimal("1e13")
+#: Longest text of each free-text input, in characters (after trimming).
+MAX_SUBJECT = 254
+MAX_TERMS = 10_000
+MAX_ADDRESS = 1_000
+MAX_DESCRIPTION = 1_000
+MAX_VENDOR_NAME = 254
+MAX_PHONE = 40
+_LINES = next(relation for relation in CHILD_LISTS if relation.target is PurchaseOrderLine)
 
 
 @strawberry.input(description="A vendor created together with the order.")
 class NewVendorInput:
-    name: str = strawberry.field(description="Legal or trade name (required).")
+    name: str = strawberry.field(description=f"Legal or trade name (required, at most {MAX_VENDOR_NAME} characters).")
     rfc: Optional[str] = strawberry.field(default=None, description="RFC, checked when given.")
     email: Optional[str] = strawberry.field(default=None, description="Email address.")
-    phone: Optional[str] = strawberry.field(default=None, description="Phone number.")
+    phone: Optional[str] = strawberry.field(default=None, description=f"Phone number (at most {MAX_PHONE} characters).")
 
 
 @strawberry.input(description="One line of a purchase order: a product or a service, how many, at what price.")
 class PurchaseOrderLineInput:
     product_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of a product (or give serviceId).")
     service_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of a service (or give productId).")
-    description: Optional[str] = strawberry.field(default=None, description="Text of the line; the item's name by default.")
+    description: Optional[str] = strawberry.field(
+        default=None, description=f"Text of the line, at most {MAX_DESCRIPTION} characters; the item's name by default."
+    )
     quantity: Decimal = strawberry.field(description="Quantity, > 0, at most 4 decimals.")
     unit_price: Decimal = strawberry.field(description="Unit price before tax, >= 0, at most 2 decimals.")
     discount_percent: Optional[Decimal] = strawberry.field(default=None, description="Discount as a percentage of gross, 0..100 (or discountAmount).")
@@ -55,19 +66,25 @@ class PurchaseOrderLineInput:
 @strawberry.input(description="A new purchase order for a contact.")
 class AddPurchaseOrderInput:
     contact_id: strawberry.ID = strawberry.field(description="Global id of the contact who requests or approves the purchase.")
-    subject: str = strawberry.field(description="Descriptive title of the purchase (required).")
+    subject: str = strawberry.field(description=f"Descriptive title of the purchase (required, at most {MAX_SUBJECT} characters).")
     vendor_id: Optional[strawberry.ID] = strawberry.field(default=None, description="Global id of an existing vendor (or give vendor).")
     vendor: Optional[NewVendorInput] = strawberry.field(default=None, description="A new vendor to create (or give vendorId).")
     date: dt.date = strawberry.field(description="Date of the order.")
     status: PurchaseOrderStatus = strawberry.field(default=PurchaseOrderStatus.CREATED, description="State of the order.")
     currency: str = strawberry.field(default="MXN", description="ISO 4217 currency.")
     lines: list[PurchaseOrderLineInput] = strawberry.field(description=f"The lines, 1..{MAX_LINES}.")
-    terms_and_conditions: Optional[str] = strawberry.field(default=None, description="Delivery, warranty, returns...")
+    terms_and_conditions: Optional[str] = strawberry.field(
+        default=None, description=f"Delivery, warranty, returns... (at most {MAX_TERMS} characters)."
+    )
     shipping_address: Optional[str] = strawberry.field(
-        default=None, description="Where to deliver; by default the contact's primary shipping address (else its primary address)."
+        default=None,
+        description="Where to deliver; by default the contact's primary shipping address (else its primary address). "
+        f"At most {MAX_ADDRESS} characters.",
     )
     billing_address: Optional[str] = strawberry.field(
-        default=None, description="Where to send the invoice; by default the fiscal address of the contact's account (else the contact's)."
+        default=None,
+        description="Where to send the invoice; by default the fiscal address of the contact's account (else the contact's). "
+        f"At most {MAX_ADDRESS} characters.",
     )
 
 
@@ -115,10 +132,10 @@ async def default_addresses(session: AsyncSession, contact: Contact) -> tuple[st
 
 
 def _check_vendor(problems: Problems, vendor: NewVendorInput) -> Vendor | None:
-    name = validation.required_text(problems, ["vendor", "name"], vendor.name, 254)
+    name = validation.required_text(problems, ["vendor", "name"], vendor.name, MAX_VENDOR_NAME)
     rfc = validation.rfc(problems, ["vendor", "rfc"], vendor.rfc) if vendor.rfc and vendor.rfc.strip() else None
     email = validation.email(problems, ["vendor", "email"], vendor.email)
-    phone = validation.optional_text(problems, ["vendor", "phone"], vendor.phone, 40)
+    phone = validation.optional_text(problems, ["vendor", "phone"], vendor.phone, MAX_PHONE)
     return Vendor(name=name, rfc=rfc, email=email, phone=phone) if name else None
 
 
@@ -148,7 +165,7 @@ def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) ->
         elif amount is not None and amount > (gross := line_amounts(quantity, price).gross):
             problems.add([*path, "discountAmount"], ErrorCode.OUT_OF_RANGE,
                          f"discountAmount {amount} is more than the line's gross {gross}")
-    validation.optional_text(problems, [*path, "description"], line.description, None)
+    validation.optional_text(problems, [*path, "description"], line.description, MAX_DESCRIPTION)
     return product, service
 
 
@@ -165,7 +182,7 @@ async def add_purchase_order(
 ) -> AddPurchaseOrderPayload:
     problems = Problems()
     contact_pk = validation.global_id(problems, ["contactId"], input.contact_id, Contact)
-    subject = validation.required_text(problems, ["subject"], input.subject, 254)
+    subject = validation.required_text(problems, ["subject"], input.subject, MAX_SUBJECT)
     currency = validation.currency(problems, ["currency"], input.currency)
     vendor_pk = new_vendor = None
     if input.vendor_id is not None and input.vendor is not None:
@@ -181,9 +198,9 @@ async def add_purchase_order(
     elif len(input.lines) > MAX_LINES:
         problems.add(["lines"], ErrorCode.INVALID, f"a purchase order has at most {MAX_LINES} lines, got {len(input.lines)}")
     items = [_check_line(problems, i, line) for i, line in enumerate(input.lines[:MAX_LINES])]
-    terms = validation.optional_text(problems, ["termsAndConditions"], input.terms_and_conditions, None)
-    shipping = validation.optional_text(problems, ["shippingAddress"], input.shipping_address, None)
-    billing = validation.optional_text(problems, ["billingAddress"], input.billing_address, None)
+    terms = validation.optional_text(problems, ["termsAndConditions"], input.terms_and_conditions, MAX_TERMS)
+    shipping = validation.optional_text(problems, ["shippingAddress"], input.shipping_address, MAX_ADDRESS)
+    billing = validation.optional_text(problems, ["billingAddress"], input.billing_address, MAX_ADDRESS)
 
     context = info.context
     async with write_session(context) as session:
@@ -241,7 +258,15 @@ async def add_purchase_order(
                 details={"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
                          "total": str(totals.total), "currency": currency},
             ))
-        order_pk = order.id
+        await session.flush()
+        # Read back before the commit: once it is committed, nothing may fail on the way to the answer.
+        (row,) = await read_back(session, PurchaseOrder, [order.id])
+        lines = await read_back_children(session, _LINES, order.id)
+        vendors = await read_back(session, Vendor, [vendor_pk])
+        contacts = await read_back(session, Contact, [contact.id])
 
-    row = await context.loaders.by_id(PurchaseOrder).load(order_pk)
+    context.loaders.prime(PurchaseOrder, [row])
+    context.loaders.prime_children(_LINES, row.id, lines)
+    context.loaders.prime(Vendor, vendors)
+    context.loaders.prime(Contact, contacts)
     return AddPurchaseOrderPayload(purchase_order=to_node(PurchaseOrderNode, row), errors=[])

@@ -18,7 +18,7 @@ from models.enums import AccountType, PaymentMethod, ShippingMethod
 from models.types import utcnow
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems, UserError
-from resolvers.transaction import pending_number, write_session
+from resolvers.transaction import pending_number, read_back, write_session
 from schema.node import global_id, to_node
 from schema.types import NODE_TYPES
 
@@ -47,14 +47,14 @@ def _override(description: str) -> Any:
 @strawberry.input(description="The new account's own data, and any copied field to change.")
 class DuplicateAccountInput:
     source_id: strawberry.ID = strawberry.field(description="Global id of the account to duplicate.")
-    name: str = strawberry.field(description="Razón social of the new account (required).")
+    name: str = strawberry.field(description="Razón social of the new account (required, at most 254 characters).")
     rfc: str = strawberry.field(description="RFC of the new account (required; the generic XAXX010101000 is accepted).")
     email: Optional[str] = strawberry.field(default=None, description="Email of the new account.")
-    phone: Optional[str] = strawberry.field(default=None, description="Phone of the new account.")
-    trade_name: Optional[str] = _override("Trade name.")
-    industry: Optional[str] = _override("Industry.")
+    phone: Optional[str] = strawberry.field(default=None, description="Phone of the new account (at most 40 characters).")
+    trade_name: Optional[str] = _override("Trade name (at most 254 characters).")
+    industry: Optional[str] = _override("Industry (at most 80 characters).")
     account_type: Optional[AccountType] = _override("Kind of account.")
-    website: Optional[str] = _override("Web site.")
+    website: Optional[str] = _override("Web site (at most 254 characters).")
     tax_regime: Optional[str] = _override("SAT c_RegimenFiscal code; must fit the RFC (company or person).")
     cfdi_use: Optional[str] = _override("SAT c_UsoCFDI code; must be allowed for the régimen.")
     payment_form: Optional[str] = _override("SAT c_FormaPago code (99 with PPD).")
@@ -63,7 +63,7 @@ class DuplicateAccountInput:
     currency: Optional[str] = _override("ISO 4217 currency.")
     credit_limit: Optional[Decimal] = _override("Credit limit (>= 0).")
     credit_days: Optional[int] = _override("Days of credit (0..3650).")
-    payment_terms: Optional[str] = _override("Payment terms.")
+    payment_terms: Optional[str] = _override("Payment terms (at most 254 characters).")
     do_not_email: Optional[bool] = _override("Never email the account.")
     marketing_opt_in: Optional[bool] = _override("Accepts marketing.")
     shipping_methods: Optional[list[ShippingMethod]] = _override("Shipping methods accepted ([] for none).")
@@ -163,7 +163,9 @@ async def duplicate_account(
                         summary=f"Duplicated to {account.account_no} ({name})",
                         details={"account": global_id("Account", account.id), "accountNo": account.account_no}),
         ])
-        new_pk = account.id
+        await session.flush()
+        # Read back before the commit: once it is committed, nothing may fail on the way to the answer.
+        (row,) = await read_back(session, Account, [account.id])
 
-    row = await context.loaders.by_id(Account).load(new_pk)
+    context.loaders.prime(Account, [row])
     return DuplicateAccountPayload(account=to_node(AccountNode, row), errors=[])

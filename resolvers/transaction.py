@@ -1,29 +1,137 @@
-"""One transaction per mutation, written through the SQLModel ORM."""
+"""One transaction per mutation, written through the SQLModel ORM.
+
+The order of things is what keeps a committed write from being reported as a failure:
+1. the request's read connection goes back to the pool first, so a request never holds one
+   connection while it waits for another (many concurrent mutations cannot starve the pool);
+2. the write connection is taken (on SQLite, a busy lock is retried with a short backoff, and this
+   worker's writers queue in-process instead of polling the file lock);
+3. the mutation reads back what it wrote inside its own transaction (`read_back`);
+4. after the commit the same connection becomes the request's read connection, so building the
+   answer needs no further checkout.
+A failure of the database before the commit is a retryable error (SERVICE_BUSY or
+SERVICE_UNAVAILABLE) and nothing was written.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from loaders import sql
+from loaders.database import database_trouble, sqlite_busy
+from loaders.errors import RetryableError
+from models import Relation, Table
 from service.context import Context
 from service.db import WRITE
+
+log = logging.getLogger("crmgraph.errors")
+#: Seconds between attempts to take SQLite's write lock; doubled each time.
+_FIRST_BACKOFF = 0.05
+_writers: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _local_writer_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """SQLite has one writer at a time: this worker's writers wait their turn here, in order, rather
+    than in SQLite's busy handler, which polls and is not fair. PostgreSQL writes concurrently."""
+    if engine.dialect.name != "sqlite":
+        return None
+    return _writers.setdefault(engine.sync_engine, asyncio.Lock())
+
+
+async def _write_connection(context: Context) -> AsyncConnection:
+    """A connection in a write transaction (BEGIN IMMEDIATE on SQLite), retrying a locked database."""
+    engine, deadline = context.engine, context.loaders.reader.deadline
+    backoff = _FIRST_BACKOFF
+    for attempt in range(context.busy_retries + 1):
+        deadline.remaining()
+        connection = None
+        try:
+            connection = await (await engine.connect()).execution_options(**{WRITE: True})
+            await connection.begin()
+            return connection
+        except Exception as error:
+            if connection is not None:
+                await connection.close()
+            if sqlite_busy(error) and attempt < context.busy_retries:
+                await asyncio.sleep(backoff)
+                backoff *= 2
+                continue
+            if (trouble := database_trouble(error)) is not None:
+                raise trouble from None
+            raise
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 @asynccontextmanager
 async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
-    """A session whose reads and writes are one transaction (BEGIN IMMEDIATE on SQLite), committed
-    when the block ends and rolled back if it raises. Add nothing to write nothing."""
-    async with context.engine.connect() as connection:
-        connection = await connection.execution_options(**{WRITE: True})
-        async with connection.begin():
+    """A session whose reads and writes are one transaction, committed when the block ends and rolled
+    back if it raises. Add nothing to write nothing."""
+    await context.loaders.release()
+    lock = _local_writer_lock(context.engine)
+    if lock is not None:
+        await lock.acquire()
+    try:
+        connection = await _write_connection(context)
+        committed = False
+        try:
             async with AsyncSession(bind=connection, expire_on_commit=False) as session:
                 yield session
                 await session.flush()
-    # What this request read before the write is stale now.
-    await context.loaders.refresh()
+                for hook in context.before_commit:
+                    await hook(connection)
+            await connection.commit()
+            committed = True
+        except RetryableError:
+            await connection.close()
+            raise
+        except Exception as error:
+            await connection.close()
+            if (trouble := database_trouble(error)) is not None:
+                raise trouble from None
+            raise
+        except BaseException:  # cancelled: the transaction is rolled back with the connection
+            await connection.close()
+            raise
+    finally:
+        if lock is not None:
+            lock.release()
+    if committed:
+        await _read_on(context, connection)
+
+
+async def _read_on(context: Context, connection: AsyncConnection) -> None:
+    """Hand the committed write connection to the request's reader; if that fails, the answer is
+    still built (from primed rows, or on a fresh connection)."""
+    try:
+        await connection.execution_options(**{WRITE: False})
+        await context.loaders.adopt(connection)
+    except Exception:  # noqa: BLE001 - the write is committed: this must not turn it into an error
+        log.warning("request %s: the write connection could not be reused for reading", context.request_id)
+        try:
+            await connection.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+async def read_back(session: AsyncSession, model: type[Table], ids: Sequence[int]) -> list[Row[Any]]:
+    """Rows of `model` as the read side sees them, read inside the write transaction (before the commit)."""
+    connection = await session.connection()
+    return list((await connection.execute(*sql.rows_by_id(model, ids, connection.dialect.name))).all())
+
+
+async def read_back_children(session: AsyncSession, relation: Relation, parent_id: int) -> list[Row[Any]]:
+    """The child rows (document lines) of one parent, read inside the write transaction."""
+    connection = await session.connection()
+    return list((await connection.execute(*sql.child_rows(relation, [parent_id], connection.dialect.name))).all())
 
 
 def pending_number() -> str:

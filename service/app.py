@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import gc
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -24,8 +26,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types.unset import UNSET
 
 from loaders.context import Loaders
+from loaders.database import Deadline, database_trouble
+from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES
 from schema import build_schema
-from service.auth import ANONYMOUS, authenticate
+from service import idempotency
+from service.auth import ANONYMOUS, authenticate, token_hash
 from service.context import Context
 from service.db import create_engine
 from service.settings import Settings
@@ -41,21 +46,27 @@ class GraphQLView(GraphQL):
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
         self.engine = engine
         self.settings = settings
+        self.idempotency = idempotency.IdempotencyStore(
+            engine,
+            wait_seconds=settings.request_timeout_ms / 1000,
+            # A claim older than two request time limits belongs to a request that died.
+            stale_after=dt.timedelta(milliseconds=2 * settings.request_timeout_ms),
+        )
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Every operation needs a live token; only the GraphiQL page itself (no data) does not."""
         if isinstance(request, Request) and not self._is_ide_page(request):
             try:
                 caller = await authenticate(self.engine, request.headers.get("authorization"))
-            except Exception:  # the database failed: never let its message out
+            except Exception as error:  # the database failed: never let its message out
                 request_id = _request_id(request.headers.get("x-request-id"))
+                if (trouble := database_trouble(error)) is not None:
+                    log.warning("request %s: token check failed: %s", request_id, type(error).__name__)
+                    return _error_response(request, 503, trouble.message, trouble.extensions["code"],
+                                           retry_after=RETRY_AFTER_SECONDS, request_id=request_id)
                 log.exception("request %s: token check failed", request_id)
-                return JSONResponse(
-                    {"errors": [{"message": "Internal server error",
-                                 "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
-                    status_code=500,
-                    headers={"x-request-id": request_id},
-                )
+                return _error_response(request, 500, "Internal server error", "INTERNAL_SERVER_ERROR",
+                                       request_id=request_id, extensions={"requestId": request_id})
             if isinstance(caller, str):
                 return JSONResponse(
                     {"errors": [{"message": caller, "extensions": {"code": "UNAUTHENTICATED"}}]},
@@ -63,7 +74,41 @@ class GraphQLView(GraphQL):
                     headers={"WWW-Authenticate": 'Bearer realm="crmgraph"'},
                 )
             request.state.principal = caller
+            key = request.headers.get(idempotency.HEADER)
+            if key is not None and request.method == "POST":
+                return await self._run_once(request, key, lambda: GraphQL.run(self, request, context, root_value))
         return await super().run(request, context, root_value)
+
+    async def _run_once(self, request: Request, key: str, run: Callable[[], Awaitable[Any]]) -> Any:
+        """A mutation request with an Idempotency-Key: run it once, answer every repeat the same."""
+        if (problem := idempotency.key_problem(key)) is not None:
+            return _error_response(request, 400, problem, "BAD_USER_INPUT")
+        try:
+            body = orjson.loads(await request.body())
+            body_fingerprint = idempotency.fingerprint(body)
+        except (orjson.JSONDecodeError, TypeError):
+            return await run()  # refused as a bad body before anything runs: nothing to protect
+        if not idempotency.is_mutation_request(body):
+            return await run()  # reads repeat safely
+        owner = token_hash(request.headers["authorization"].strip().partition(" ")[2].strip())
+        outcome = await self.idempotency.claim(owner, key, body_fingerprint)
+        if isinstance(outcome, idempotency.Refusal):
+            return _error_response(request, outcome.status, outcome.message, outcome.code, retry_after=outcome.retry_after)
+        if isinstance(outcome, idempotency.Stored):
+            return Response(outcome.body, outcome.status, media_type=outcome.content_type,
+                            headers={"idempotent-replayed": "true"})
+        claim = outcome
+        request.state.before_commit = [functools.partial(self.idempotency.mark_committed, claim)]
+        try:
+            response = await run()
+        except BaseException:
+            await _quietly(self.idempotency.release(claim), "forgetting an idempotency key")
+            raise
+        await _quietly(
+            self.idempotency.finish(claim, response.status_code, response.headers.get("content-type", ""), response.body),
+            "storing an idempotent answer",
+        )
+        return response
 
     def _is_ide_page(self, request: Request) -> bool:
         return (
@@ -80,10 +125,12 @@ class GraphQLView(GraphQL):
             request=request,
             response=response,
             engine=self.engine,
-            loaders=Loaders(self.engine, self.settings.statement_timeout_ms),
+            loaders=Loaders(self.engine, self.settings.statement_timeout_ms, Deadline(self.settings.request_timeout_ms)),
             request_id=request_id,
             # The GraphiQL page is served without a token; it runs nothing, so it may do nothing.
             principal=getattr(request.state, "principal", ANONYMOUS),
+            busy_retries=self.settings.busy_retries,
+            before_commit=getattr(request.state, "before_commit", []),
         )
 
     async def execute_operation(self, *, context: Context, **kwargs: Any) -> Any:
@@ -102,6 +149,8 @@ class GraphQLView(GraphQL):
             value = super().parse_json(data)
         except RecursionError:
             raise HTTPException(400, "the body is nested too deeply to be a GraphQL request") from None
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the body is not valid UTF-8 text") from None
         operations = value if isinstance(value, list) else [value]
         if not all(isinstance(operation, dict) for operation in operations):
             raise HTTPException(400, "the body must be a JSON object with a query (or an array of them)")
@@ -110,6 +159,8 @@ class GraphQLView(GraphQL):
         except orjson.JSONEncodeError as error:
             if "ecursion" in str(error):
                 raise HTTPException(400, "the body is nested too deeply to be a GraphQL request") from None
+            if "64-bit" in str(error):
+                raise HTTPException(400, "the body holds an integer too large for this API (beyond 64 bits)") from None
             raise HTTPException(400, "the body holds text that is not valid Unicode (a lone surrogate)") from None
         return value
 
@@ -133,6 +184,9 @@ class GraphQLView(GraphQL):
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
         response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and _only_retryable_failures(response_data):
+            response.status_code = 503  # nothing ran to its end: the client should try again shortly
+            response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
         if getattr(sub_response, "wants_graphql_response", False):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             if isinstance(response_data, dict) and _failed_before_execution(response_data):
@@ -145,6 +199,43 @@ def _request_id(given: str | None) -> str:
     if given and len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum():
         return given
     return uuid.uuid4().hex
+
+
+def _only_retryable_failures(response_data: GraphQLHTTPResponse) -> bool:
+    """No data came back, and every error says the database was busy or away (nothing was written)."""
+    errors = response_data.get("errors") or []
+    data = response_data.get("data")
+    no_data = data is None or (isinstance(data, dict) and all(value is None for value in data.values()))
+    return no_data and bool(errors) and all(
+        (e.get("extensions") or {}).get("code") in RETRYABLE_CODES for e in errors
+    )
+
+
+def _error_response(
+    request: Request,
+    status: int,
+    message: str,
+    code: str,
+    *,
+    retry_after: int | None = None,
+    request_id: str | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> Response:
+    """A refusal shaped as a GraphQL response, in the media type the client accepts."""
+    headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
+    if request_id is not None:
+        headers["x-request-id"] = request_id
+    media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
+    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
+    return Response(orjson.dumps(body), status, headers=headers, media_type=media_type)
+
+
+async def _quietly(work: Awaitable[None], what: str) -> None:
+    """Bookkeeping after the answer is made: its failure is logged, never turned into the answer."""
+    try:
+        await work
+    except Exception:  # noqa: BLE001
+        log.exception("%s failed", what)
 
 
 def _failed_before_execution(response_data: GraphQLHTTPResponse) -> bool:
@@ -194,7 +285,15 @@ class _TooLarge(Exception):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    engine = create_engine(settings.database_url, echo=settings.echo_sql, statement_timeout_ms=settings.statement_timeout_ms)
+    engine = create_engine(
+        settings.database_url,
+        echo=settings.echo_sql,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_size=settings.pool_size,
+        pool_overflow=settings.pool_overflow,
+        pool_timeout_ms=settings.pool_timeout_ms,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
 
     async def health(_request: Request) -> JSONResponse:
         try:
@@ -215,7 +314,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                       allow_headers=["authorization", "content-type", "x-request-id"], expose_headers=["x-request-id"]),
+                       allow_headers=["authorization", "content-type", "x-request-id", "idempotency-key"],
+                       expose_headers=["x-request-id", "retry-after", "idempotent-replayed"]),
         ],
         lifespan=lifespan,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from loaders.context import Loaders
 from service.auth import Principal
@@ -21,6 +22,10 @@ class Context:
     request_id: str
     #: the token's holder: what it may do, and its name as the activity log's actor
     principal: Principal
+    #: times a write retries a locked SQLite database (CRMGRAPH_BUSY_RETRIES)
+    busy_retries: int = 4
+    #: run inside every write transaction of the request, just before its commit (the idempotency mark)
+    before_commit: list[Callable[[AsyncConnection], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def actor(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -15,29 +16,46 @@ from loaders.filters import SQLITE_FOLD, sqlite_fold
 WRITE = "crmgraph_write"
 
 
-def create_engine(url: str, *, echo: bool = False, statement_timeout_ms: int | None = None) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    statement_timeout_ms: int | None = None,
+    pool_size: int = 10,
+    pool_overflow: int = 10,
+    pool_timeout_ms: int = 5_000,
+    sqlite_busy_timeout_ms: int = 5_000,
+) -> AsyncEngine:
     """An engine for `url`; SQLite connections get foreign keys, WAL, a busy timeout, and explicit BEGINs.
     On PostgreSQL the server stops any statement that runs longer than `statement_timeout_ms`
-    (on SQLite, `loaders.database.Reader` interrupts it)."""
+    (on SQLite, `loaders.database.Reader` interrupts it).
+
+    A request holds at most one connection at a time (mutations give the read one back before they
+    write), so `pool_size + pool_overflow` requests of a worker make progress together and the next
+    ones wait up to `pool_timeout_ms` for a connection, then get SERVICE_BUSY. Bound parameters are
+    never logged, nor put in error messages: they hold tokens' hashes and customers' data.
+    """
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": pool_overflow, "pool_timeout": pool_timeout_ms / 1000}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo)
-        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        # WAL lets every reader have its own connection (and thread) beside the one writer.
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, **pool)
+        event.listen(engine.sync_engine, "connect", functools.partial(_configure_sqlite, busy_timeout_ms=sqlite_busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     server_settings = {"statement_timeout": str(statement_timeout_ms)} if statement_timeout_ms else {}
     return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=10, connect_args={"server_settings": server_settings}
+        url, echo=echo, hide_parameters=True, connect_args={"server_settings": server_settings}, **pool
     )
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.close()
     # Filters fold case and accents on both sides; SQLite's lower() knows only ASCII.
     dbapi_connection.create_function(SQLITE_FOLD, 1, sqlite_fold, deterministic=True)

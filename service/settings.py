@@ -15,14 +15,13 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int, *, minimum: int = 1) -> int:
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
-    number = int(value)
-    if number < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return number
+    if not value.strip().isascii() or not value.strip().isdigit() or int(value) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,17 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: milliseconds one SQL statement may run
     statement_timeout_ms: int = 10_000
+    #: milliseconds a whole request may spend on the database; pending statements are cancelled after it
+    request_timeout_ms: int = 30_000
+    #: connections each worker keeps open to the database, and how many more it may open under load
+    pool_size: int = 10
+    pool_overflow: int = 10
+    #: milliseconds a request waits for a free connection before it is answered SERVICE_BUSY
+    pool_timeout_ms: int = 5_000
+    #: times a write that finds SQLite locked by another writer is retried (with a short backoff)
+    busy_retries: int = 4
+    #: milliseconds SQLite waits for another process's write lock before a retry (PRAGMA busy_timeout)
+    sqlite_busy_timeout_ms: int = 5_000
     #: origins a browser may call the API from (CORS); none by default
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -66,5 +76,11 @@ class Settings:
             max_batch=_number("CRMGRAPH_MAX_BATCH", 10),
             max_body_bytes=_number("CRMGRAPH_MAX_BODY_BYTES", 1_000_000),
             statement_timeout_ms=_number("CRMGRAPH_STATEMENT_TIMEOUT_MS", 10_000),
+            request_timeout_ms=_number("CRMGRAPH_REQUEST_TIMEOUT_MS", 30_000),
+            pool_size=_number("CRMGRAPH_POOL_SIZE", 10),
+            pool_overflow=_number("CRMGRAPH_POOL_OVERFLOW", 10, minimum=0),
+            pool_timeout_ms=_number("CRMGRAPH_POOL_TIMEOUT_MS", 5_000),
+            busy_retries=_number("CRMGRAPH_BUSY_RETRIES", 4, minimum=0),
+            sqlite_busy_timeout_ms=_number("CRMGRAPH_SQLITE_BUSY_TIMEOUT_MS", 5_000),
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         )
