@@ -39,6 +39,8 @@ def database_trouble(error: BaseException) -> RetryableError | None:
     cannot be reached or is shutting down: SERVICE_UNAVAILABLE. Never the driver's message: it may
     carry SQL or parameters.
     """
+    if isinstance(error, sa_exc.DBAPIError) and _timed_out(error):
+        return RetryableError("the service is busy: the database work waited past the statement timeout; retry shortly")
     if isinstance(error, sa_exc.TimeoutError):
         return RetryableError("the service is busy: no database connection was free in time; retry shortly")
     if sqlite_busy(error):

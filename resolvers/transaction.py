@@ -27,15 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders import sql
-from loaders.database import database_trouble, sqlite_busy
+from loaders.database import database_trouble
 from loaders.errors import RetryableError
 from models import Relation, Table
 from service.context import Context
-from service.db import WRITE
+from service.db import WRITE, begin_write
 
 log = logging.getLogger("crmgraph.errors")
-#: Seconds between attempts to take SQLite's write lock; doubled each time.
-_FIRST_BACKOFF = 0.05
 _writers: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -47,30 +45,6 @@ def _local_writer_lock(engine: AsyncEngine) -> asyncio.Lock | None:
     return _writers.setdefault(engine.sync_engine, asyncio.Lock())
 
 
-async def _write_connection(context: Context) -> AsyncConnection:
-    """A connection in a write transaction (BEGIN IMMEDIATE on SQLite), retrying a locked database."""
-    engine, deadline = context.engine, context.loaders.reader.deadline
-    backoff = _FIRST_BACKOFF
-    for attempt in range(context.busy_retries + 1):
-        deadline.remaining()
-        connection = None
-        try:
-            connection = await (await engine.connect()).execution_options(**{WRITE: True})
-            await connection.begin()
-            return connection
-        except Exception as error:
-            if connection is not None:
-                await connection.close()
-            if sqlite_busy(error) and attempt < context.busy_retries:
-                await asyncio.sleep(backoff)
-                backoff *= 2
-                continue
-            if (trouble := database_trouble(error)) is not None:
-                raise trouble from None
-            raise
-    raise AssertionError("unreachable")  # the loop returns or raises
-
-
 @asynccontextmanager
 async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
     """A session whose reads and writes are one transaction, committed when the block ends and rolled
@@ -80,7 +54,7 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
     if lock is not None:
         await lock.acquire()
     try:
-        connection = await _write_connection(context)
+        connection = await begin_write(context.engine, context.busy_retries, context.loaders.reader.deadline)
         committed = False
         try:
             async with AsyncSession(bind=connection, expire_on_commit=False) as session:

@@ -27,7 +27,7 @@ from strawberry.types.unset import UNSET
 
 from loaders.context import Loaders
 from loaders.database import Deadline, database_trouble
-from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES
+from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RetryableError
 from schema import build_schema
 from service import idempotency
 from service.auth import ANONYMOUS, authenticate, token_hash
@@ -51,6 +51,7 @@ class GraphQLView(GraphQL):
             wait_seconds=settings.request_timeout_ms / 1000,
             # A claim older than two request time limits belongs to a request that died.
             stale_after=dt.timedelta(milliseconds=2 * settings.request_timeout_ms),
+            busy_retries=settings.busy_retries,
         )
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
@@ -91,7 +92,13 @@ class GraphQLView(GraphQL):
         if not idempotency.is_mutation_request(body):
             return await run()  # reads repeat safely
         owner = token_hash(request.headers["authorization"].strip().partition(" ")[2].strip())
-        outcome = await self.idempotency.claim(owner, key, body_fingerprint)
+        try:
+            outcome = await self.idempotency.claim(owner, key, body_fingerprint)
+        except Exception as error:
+            busy = error if isinstance(error, RetryableError) else database_trouble(error)
+            if busy is None:
+                raise
+            return _error_response(request, 503, busy.message, busy.extensions["code"], retry_after=RETRY_AFTER_SECONDS)
         if isinstance(outcome, idempotency.Refusal):
             return _error_response(request, outcome.status, outcome.message, outcome.code, retry_after=outcome.retry_after)
         if isinstance(outcome, idempotency.Stored):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from loaders.database import Deadline, database_trouble, sqlite_busy
 from loaders.filters import SQLITE_FOLD, sqlite_fold
 
 #: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
@@ -76,3 +78,33 @@ def _begin_sqlite(connection: Connection) -> None:
         cursor.execute(statement)
     finally:
         cursor.close()
+
+
+#: Seconds before the first retry of a locked SQLite database; doubled each time.
+FIRST_BACKOFF = 0.05
+
+
+async def begin_write(engine: AsyncEngine, retries: int, deadline: Deadline | None = None) -> AsyncConnection:
+    """A connection in a write transaction (BEGIN IMMEDIATE on SQLite). A database locked by another
+    process's writer is retried `retries` times with a doubling backoff; what still fails is a
+    retryable SERVICE_BUSY / SERVICE_UNAVAILABLE error, never the driver's message."""
+    backoff = FIRST_BACKOFF
+    for attempt in range(retries + 1):
+        if deadline is not None:
+            deadline.remaining()
+        connection = None
+        try:
+            connection = await (await engine.connect()).execution_options(**{WRITE: True})
+            await connection.begin()
+            return connection
+        except Exception as error:
+            if connection is not None:
+                await connection.close()
+            if sqlite_busy(error) and attempt < retries:
+                await asyncio.sleep(backoff)
+                backoff *= 2
+                continue
+            if (trouble := database_trouble(error)) is not None:
+                raise trouble from None
+            raise
+    raise AssertionError("unreachable: the last attempt returns or raises")

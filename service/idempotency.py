@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from loaders.errors import UserInputError
 from models import IdempotencyKey
 from models.types import utcnow
-from service.db import WRITE
+from service.db import begin_write
 
 HEADER = "idempotency-key"
 TTL = dt.timedelta(hours=24)
@@ -63,13 +63,12 @@ class Stored:
     body: bytes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     """This request holds the key: it runs, and its answer is stored."""
 
     id: int
     claim: str
-    committed: bool = False
 
 
 def key_problem(key: str) -> str | None:
@@ -107,10 +106,11 @@ def _is_mutation(query: Any, operation_name: Any) -> bool:
 class IdempotencyStore:
     """The keys of one database."""
 
-    def __init__(self, engine: AsyncEngine, *, wait_seconds: float, stale_after: dt.timedelta) -> None:
+    def __init__(self, engine: AsyncEngine, *, wait_seconds: float, stale_after: dt.timedelta, busy_retries: int) -> None:
         self.engine = engine
         self.wait_seconds = wait_seconds
         self.stale_after = stale_after
+        self.busy_retries = busy_retries
 
     async def claim(self, owner: str, key: str, body_fingerprint: str) -> Claim | Stored | Refusal:
         """Take the key for this request, or the answer to give instead."""
@@ -169,46 +169,45 @@ class IdempotencyStore:
         if result.rowcount != 1:  # another request took the key over: this one must not write
             raise UserInputError("another request with this Idempotency-Key took it over; this one wrote nothing",
                                  code="CONFLICT")
-        claim.committed = True
 
     async def finish(self, claim: Claim, status: int, content_type: str, body: bytes) -> None:
-        """Store the answer, or forget the key when nothing was written and a retry may succeed."""
+        """Store the answer; but forget the key when the request failed (5xx) before any of its
+        writes committed, so that a retry runs. The row's state, not this process's memory, says
+        whether a write committed: a commit that failed after the mark rolled the mark back too."""
         async with self._writing() as connection:
             mine = sa.and_(_C.id == claim.id, _C.claim == claim.claim)
-            if not claim.committed and status >= 500:
-                await connection.execute(sa.delete(_TABLE).where(mine))
-            else:
-                await connection.execute(sa.update(_TABLE).where(mine).values(
-                    state="DONE", status_code=status, content_type=content_type, body=body, updated_at=utcnow(),
-                ))
+            if status >= 500:
+                forgotten = await connection.execute(sa.delete(_TABLE).where(mine, _C.state == "PENDING"))
+                if forgotten.rowcount:
+                    return
+            await connection.execute(sa.update(_TABLE).where(mine).values(
+                state="DONE", status_code=status, content_type=content_type, body=body, updated_at=utcnow(),
+            ))
 
     async def release(self, claim: Claim) -> None:
-        """The request ended without an answer (it raised): forget the key unless it wrote."""
-        if claim.committed:
-            return
+        """The request ended without an answer (it raised): forget the key unless a write committed."""
         async with self._writing() as connection:
-            await connection.execute(sa.delete(_TABLE).where(_C.id == claim.id, _C.claim == claim.claim))
+            await connection.execute(
+                sa.delete(_TABLE).where(_C.id == claim.id, _C.claim == claim.claim, _C.state == "PENDING")
+            )
 
     def _writing(self) -> Any:
-        return _Writing(self.engine)
+        return _Writing(self.engine, self.busy_retries)
 
 
 class _Writing:
     """A short write transaction (BEGIN IMMEDIATE on SQLite) on a connection of its own."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, engine: AsyncEngine, retries: int) -> None:
+        self.engine, self.retries = engine, retries
 
     async def __aenter__(self) -> AsyncConnection:
-        self.connection = await (await self.engine.connect()).execution_options(**{WRITE: True})
-        self.transaction = await self.connection.begin()
+        self.connection = await begin_write(self.engine, self.retries)
         return self.connection
 
     async def __aexit__(self, kind: Any, error: Any, _trace: Any) -> None:
         try:
             if kind is None:
-                await self.transaction.commit()
-            else:
-                await self.transaction.rollback()
+                await self.connection.commit()
         finally:
-            await self.connection.close()
+            await self.connection.close()  # rolls back what was not committed

@@ -176,3 +176,33 @@ async def test_a_request_whose_claim_was_taken_over_writes_nothing(gql, order) -
         with pytest.raises(Exception, match="took it over"):
             await view.idempotency.mark_committed(Claim(row.id, "f" * 32), connection)
     assert first.status_code == 200
+
+
+async def test_an_answer_that_wrote_nothing_and_may_be_retried_keeps_no_key(gql, database_url, order) -> None:
+    """A 503 (the database was busy) wrote nothing: the retry with the same key runs for real."""
+    import sqlite3
+
+    from tests.test_writes_under_pressure import _client
+
+    key = str(uuid.uuid4())
+    headers = {"idempotency-key": key}
+    body = {"query": ADD, "variables": order}
+    async with _client(database_url, gql.tokens["write"], statement_timeout_ms=300, busy_retries=0,
+                       sqlite_busy_timeout_ms=50) as http:
+        if database_url.startswith("sqlite"):
+            other = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            busy = await http.post("/graphql", json=body, headers=headers)
+            other.rollback()
+            other.close()
+        else:
+            async with gql.engine.connect() as other:
+                await other.execute(sa.text("LOCK TABLE purchase_order IN EXCLUSIVE MODE"))
+                busy = await http.post("/graphql", json=body, headers=headers)
+                await other.rollback()
+        assert busy.status_code == 503 and busy.json()["errors"][0]["extensions"]["code"] == "SERVICE_BUSY", busy.text
+        assert await _orders(gql, order["input"]["subject"]) == 0
+        retry = await http.post("/graphql", json=body, headers=headers)
+    assert retry.status_code == 200 and "idempotent-replayed" not in retry.headers
+    assert retry.json()["data"]["addPurchaseOrder"]["purchaseOrder"]["id"]
+    assert await _orders(gql, order["input"]["subject"]) == 1
