@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ def create_engine(
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets every reader have its own connection (and thread) beside the one writer.
         engine = create_async_engine(url, echo=echo, hide_parameters=True, **pool)
+        # aiosqlite logs every call with its parameters at DEBUG: never, whatever the log level.
+        logging.getLogger("aiosqlite").setLevel(max(logging.getLogger("aiosqlite").level, logging.INFO))
         event.listen(engine.sync_engine, "connect", functools.partial(_configure_sqlite, busy_timeout_ms=sqlite_busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine

@@ -260,3 +260,27 @@ async def test_twenty_orders_at_once_get_unique_numbers(gql, world) -> None:
     orders = [r.data["addPurchaseOrder"]["purchaseOrder"] for r in responses]
     assert len({o["number"] for o in orders}) == 20
     assert sorted(o["total"] for o in orders) == sorted(f"{n}.00" for n in range(20))
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("termsAndConditions", 10_000), ("shippingAddress", 1_000), ("billingAddress", 1_000), ("subject", 254)],
+)
+async def test_every_text_input_has_a_maximum(gql, world, field, limit) -> None:
+    before = await _counts(gql.engine)
+    fits = (await gql(MUTATION, _order(world, [_line(world, "1", "1")], **{field: "x" * limit}))).data["addPurchaseOrder"]
+    assert fits["errors"] == [] and fits["purchaseOrder"][field] == "x" * limit
+    over = (await gql(MUTATION, _order(world, [_line(world, "1", "1")], **{field: "x" * (limit + 1)}))).data["addPurchaseOrder"]
+    assert over["purchaseOrder"] is None
+    assert over["errors"] == [{"field": [field], "code": "INVALID", "message": f"{field} has {limit + 1} characters; at most {limit}"}]
+    assert (await _counts(gql.engine))[0] == before[0] + 1
+
+
+async def test_line_descriptions_and_new_vendors_have_maximums_too(gql, world) -> None:
+    before = await _counts(gql.engine)
+    order = _order(world, [_line(world, "1", "1", description="d" * 1_001)], vendorId=None,
+                   vendor={"name": "v" * 255, "phone": "5" * 41})
+    payload = (await gql(MUTATION, order)).data["addPurchaseOrder"]
+    assert {(tuple(e["field"]), e["code"]) for e in payload["errors"]} == {
+        (("lines", "0", "description"), "INVALID"), (("vendor", "name"), "INVALID"), (("vendor", "phone"), "INVALID")}
+    assert await _counts(gql.engine) == before

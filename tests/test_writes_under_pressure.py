@@ -211,3 +211,20 @@ async def test_an_integer_beyond_64_bits_is_named_as_such(gql, number) -> None:
     reply = await gql.http.post("/graphql", content=body.encode(),
                                 headers={"content-type": "application/json", "authorization": f"Bearer {gql.tokens['read']}"})
     assert reply.status_code == 400 and "integer too large" in reply.text and "surrogate" not in reply.text
+
+
+# --- what the log never holds ------------------------------------------------------------------------
+
+async def test_a_failing_token_check_logs_neither_the_token_nor_its_hash(tmp_path, caplog) -> None:
+    """The database fails under the token check (here: a file without the token table); the log
+    says so without the statement's parameters, which hold the token's hash."""
+    from service.auth import token_hash
+
+    token = "crm_" + "s" * 43
+    async with _client(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", token) as http:
+        with caplog.at_level("DEBUG"):
+            reply = await http.post("/graphql", json={"query": "{ __typename }"})
+    assert reply.status_code == 500 and reply.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    logged = caplog.text + "".join(str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    assert "token check failed" in logged and "api_token" in logged
+    assert token_hash(token) not in logged and token not in logged
