@@ -33,6 +33,7 @@ from service import idempotency
 from service.auth import ANONYMOUS, authenticate, token_hash
 from service.context import Context
 from service.db import create_engine
+from service.logs import throttle_tracebacks
 from service.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -292,6 +293,7 @@ class _TooLarge(Exception):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    throttle_tracebacks()  # one traceback per distinct error a minute: an outage must not flood the log
     engine = create_engine(
         settings.database_url,
         echo=settings.echo_sql,

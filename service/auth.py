@@ -19,6 +19,10 @@ from models.types import utcnow
 from service.db import WRITE
 
 PREFIX = "crm_"
+#: Longest name a token may have: the column's length.
+MAX_NAME_LENGTH: int = ApiToken.__table__.c.name.type.length
+#: Longest lifetime a token may be given; one that should never expire is made without one.
+MAX_LIFETIME_DAYS = 3650
 #: What each scope includes: admin may do all that write may, write all that read may.
 _INCLUDES = {Scope.READ: {Scope.READ}, Scope.WRITE: {Scope.READ, Scope.WRITE}, Scope.ADMIN: set(Scope)}
 
@@ -42,24 +46,72 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TokenRefused(ValueError):
+    """A token that may not be made as asked; the message says why, in one line."""
+
+
+def lifetime(days: int) -> dt.timedelta:
+    """`days` as a token's lifetime, checked before it becomes a timedelta (which overflows)."""
+    if not 1 <= days <= MAX_LIFETIME_DAYS:
+        raise TokenRefused(
+            f"a token expires in 1 to {MAX_LIFETIME_DAYS} days, not {days}; leave the expiry out for one that never expires"
+        )
+    return dt.timedelta(days=days)
+
+
+def _check_name(name: str) -> None:
+    """A name is what `list` shows and what `revoke` matches: one printable line, unmistakable."""
+    if not name.strip():
+        raise TokenRefused("a token needs a name")
+    if not name.isprintable():  # control, format (bidi overrides), separator and unpaired surrogate characters
+        raise TokenRefused("a token's name must be printable text, without control characters")
+    if name != name.strip():
+        raise TokenRefused("a token's name must not start or end with a space")
+    if len(name) > MAX_NAME_LENGTH:
+        raise TokenRefused(f"a token's name has at most {MAX_NAME_LENGTH} characters, not {len(name)}")
+    if name.startswith(PREFIX):  # `revoke` takes a name or a token's prefix: they must not be confused
+        raise TokenRefused(f"a token's name must not start with {PREFIX!r}, which begins every token")
+
+
 async def create_token(
     engine: AsyncEngine, name: str, scopes: set[Scope], *, expires_in: dt.timedelta | None = None
 ) -> str:
-    """A new token; the only time it is ever shown."""
+    """A new token; the only time it is ever shown. `TokenRefused` when the name is not valid or already
+    names a live (neither revoked nor expired) token, the lifetime is not 1 to MAX_LIFETIME_DAYS days,
+    or there is no scope; nothing is written then."""
+    _check_name(name)
+    if not scopes:
+        raise TokenRefused("a token needs at least one scope")
+    if expires_in is not None and not dt.timedelta(0) < expires_in <= dt.timedelta(days=MAX_LIFETIME_DAYS):
+        raise TokenRefused(f"a token's lifetime must be positive and at most {MAX_LIFETIME_DAYS} days")
     token = PREFIX + secrets.token_urlsafe(32)
-    now = utcnow()
-    row = {
-        "name": name,
-        "token_hash": token_hash(token),
-        "prefix": token[:12],
-        "scopes": sorted(scopes, key=list(Scope).index),
-        "created_at": now,
-        "expires_at": now + expires_in if expires_in else None,
-    }
+    table = ApiToken.__table__
     async with engine.connect() as connection:
         connection = await connection.execution_options(**{WRITE: True})
         async with connection.begin():
-            await connection.execute(sa.insert(ApiToken.__table__), [row])
+            if connection.dialect.name == "postgresql":
+                # Two creators of one name must not both find it free. This mode excludes other
+                # writers of the table only (SQLite's BEGIN IMMEDIATE does the same); readers,
+                # that is every request's token check, go on.
+                await connection.execute(sa.text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
+            now = utcnow()
+            live = await connection.scalar(
+                sa.select(sa.func.count()).select_from(table).where(
+                    table.c.name == name,
+                    table.c.revoked_at.is_(None),
+                    sa.or_(table.c.expires_at.is_(None), table.c.expires_at > now),
+                )
+            )
+            if live:
+                raise TokenRefused(f"a live token is already named {name!r}: revoke it first, or choose another name")
+            await connection.execute(sa.insert(table), [{
+                "name": name,
+                "token_hash": token_hash(token),
+                "prefix": token[:12],
+                "scopes": sorted(scopes, key=list(Scope).index),
+                "created_at": now,
+                "expires_at": now + expires_in if expires_in else None,
+            }])
     return token
 
 

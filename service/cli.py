@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +14,8 @@ from service.settings import Settings
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from service.logs import uvicorn_log_config
+
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -20,6 +23,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        log_config=uvicorn_log_config(args.log_level),
     )
     return 0
 
@@ -55,14 +59,14 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
     import datetime as dt
 
     from models import Scope
-    from service.auth import create_token, list_tokens, revoke_tokens
+    from service.auth import TokenRefused, create_token, lifetime, list_tokens, revoke_tokens
     from service.db import create_engine
 
     async def run() -> int:
         engine = create_engine(settings.database_url)
         try:
             if args.action == "create":
-                expires = dt.timedelta(days=args.expires_in_days) if args.expires_in_days else None
+                expires = None if args.expires_in_days is None else lifetime(args.expires_in_days)
                 scopes = {Scope(scope.upper()) for scope in args.scope}
                 token = await create_token(engine, args.name, scopes, expires_in=expires)
                 print(token)
@@ -87,7 +91,20 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
             await engine.dispose()
         return 0
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except TokenRefused as refused:  # the user's input, not our failure: one line, no traceback
+        print(f"crmgraph token {args.action}: {refused}", file=sys.stderr)
+        return 1
+
+
+def _whole_number(text: str) -> int:
+    """An integer written with ASCII digits (int() would also take "١٠" or "1_0")."""
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}")
+    if len(text) > 18:
+        raise argparse.ArgumentTypeError(f"out of range: {text[:20]}...")
+    return int(text)
 
 
 def _schema(_args: argparse.Namespace, _settings: Settings) -> int:
@@ -112,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless; PostgreSQL for >1)")
-    serve.add_argument("--log-level", default="info")
+    # Not uvicorn's "trace": it logs every ASGI scope, query string included.
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="upgrade the database (CRMGRAPH_DATABASE_URL) to the newest schema")
@@ -130,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     create.add_argument("--name", required=True, help="who or what uses it, e.g. bi-tool")
     create.add_argument("--scope", action="append", choices=["read", "write", "admin"], required=True,
                         help="read: queries; write: also mutations; admin: everything (repeatable)")
-    create.add_argument("--expires-in-days", type=int, default=None, help="stop working after this many days")
+    create.add_argument("--expires-in-days", type=_whole_number, default=None,
+                        help="stop working after this many days (default: never)")
     token_commands.add_parser("list", help="every token: prefix, name, scopes, state (never the token)")
     revoke = token_commands.add_parser("revoke", help="revoke the tokens with this name or prefix")
     revoke.add_argument("name", help="a token's name, or the prefix `list` shows")

@@ -102,3 +102,12 @@ async def gql(app: object, tokens: dict[str, str]) -> AsyncIterator[GraphQLClien
 @pytest.fixture(scope="session")
 def factory(app: object) -> Factory:
     return Factory(app.state.engine)
+
+
+@pytest.fixture(autouse=True)
+def _every_test_sees_its_own_tracebacks() -> None:
+    """The log keeps one traceback per distinct error a minute (service.logs); a test that looks for
+    a traceback must not miss it because an earlier test logged the same error."""
+    from service.logs import throttle_tracebacks
+
+    throttle_tracebacks().forget()
