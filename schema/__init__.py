@@ -9,14 +9,12 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.root import Query
 from schema.errors import MaskUnexpectedErrors, Schema
-from schema.limits import NodeBudget
+from schema.limits import NodeBudget, alias_limit, depth_limit
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import NODE_TYPES
 from service.settings import Settings
@@ -25,7 +23,7 @@ from service.settings import Settings
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     # The rule classes are made once: ValidationCache keys on them, so a document is validated once.
-    limits = [depth_rule(settings.max_depth, should_ignore=None), aliases_rule(settings.max_aliases)]
+    limits = [depth_limit(settings.max_depth), alias_limit(settings.max_aliases)]
     extensions = [
         ParserCache,
         ValidationCache,

@@ -1,16 +1,21 @@
-"""The node budget: how many rows a query may ask for, computed before it runs, as GitHub does.
+"""The limits a query must keep before it runs: its depth, its aliases, and the node budget.
 
-Each connection field costs its `first` (or its default) times the `first`s of the connections
-above it; `nodes(ids:)` costs its number of ids. The sum must stay within the budget, and every
-answer reports it in `extensions.cost`.
+The node budget is how many rows a query may ask for, as GitHub does: each connection field costs
+its `first` (or its default) times the `first`s of the connections above it; `nodes(ids:)` costs its
+number of ids. The sum must stay within the budget, and every answer reports it in `extensions.cost`.
+
+Every figure is computed once per fragment and reused wherever the fragment is spread, and a spread
+repeated in one selection set counts once (as execution collects it once). A fragment that spreads
+another twice, nested twenty levels, is then twenty small sums, not a million walks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from graphql import (
+    BREAK,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -23,6 +28,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationRule,
     get_named_type,
     value_from_ast,
 )
@@ -32,7 +38,134 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 _IDS = GraphQLNonNull(GraphQLList(GraphQLNonNull(GraphQLInt)))
+Figure = TypeVar("Figure")
 
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _spread_names(selection_set: SelectionSetNode) -> list[str]:
+    """The fragments a selection set spreads, at any nesting."""
+    names, pending = [], [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.append(selection.name.value)
+            elif selection.selection_set is not None:
+                pending.append(selection.selection_set)
+    return names
+
+
+def _dependency_order(fragments: dict[str, FragmentDefinitionNode]) -> list[str]:
+    """Every fragment after those it spreads. Iterative, so a long chain of fragments cannot exhaust
+    Python's stack; a cycle (NoFragmentCycles refuses it) is cut where it closes."""
+    spreads = {name: _spread_names(fragment.selection_set) for name, fragment in fragments.items()}
+    order: list[str] = []
+    seen: set[str] = set()
+    for root in fragments:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(spreads[root]))]
+        while stack:
+            name, children = stack[-1]
+            child = next((c for c in children if c in spreads and c not in seen), None)
+            if child is None:
+                stack.pop()
+                order.append(name)
+            else:
+                seen.add(child)
+                stack.append((child, iter(spreads[child])))
+    return order
+
+
+def _per_fragment(
+    document: DocumentNode, figure: Callable[[FragmentDefinitionNode, dict[str, Figure]], Figure]
+) -> dict[str, Figure]:
+    """`figure(fragment, figures)` of each fragment, computed once; `figures` already holds those of
+    the fragments it spreads (but one cut from a cycle, and unknown names)."""
+    fragments = _fragments(document)
+    figures: dict[str, Figure] = {}
+    for name in _dependency_order(fragments):
+        figures[name] = figure(fragments[name], figures)
+    return figures
+
+
+# Depth and aliases: validation rules, with the messages of Strawberry's QueryDepthLimiter and
+# MaxAliasesLimiter (whose walks expand every spread, so they are exponential in nested fragments).
+
+def _depth(selection_set: SelectionSetNode, fragments: dict[str, tuple[int, FieldNode | None]]) -> tuple[int, FieldNode | None]:
+    """How many levels the fields of a selection set nest below it, and its deepest field."""
+    deepest: tuple[int, FieldNode | None] = (0, None)
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            # An introspection field's own selections are GraphQL's, not the data's: they do not count.
+            if selection.selection_set is None or selection.name.value.startswith("__"):
+                depth = (0, selection)
+            else:
+                below, field = _depth(selection.selection_set, fragments)
+                depth = (1 + below, field)
+        elif isinstance(selection, InlineFragmentNode):
+            depth = _depth(selection.selection_set, fragments)
+        else:
+            depth = fragments.get(selection.name.value, (0, None))
+        if depth[0] > deepest[0] or deepest[1] is None:
+            deepest = depth
+    return deepest
+
+
+def _aliases(selection_set: SelectionSetNode, fragments: dict[str, int]) -> int:
+    total, spread = 0, set()
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += selection.alias is not None
+            total += _aliases(selection.selection_set, fragments) if selection.selection_set else 0
+        elif isinstance(selection, InlineFragmentNode):
+            total += _aliases(selection.selection_set, fragments)
+        elif selection.name.value not in spread:
+            spread.add(selection.name.value)
+            total += fragments.get(selection.name.value, 0)
+    return total
+
+
+def depth_limit(max_depth: int) -> type[ValidationRule]:
+    """A rule refusing each operation whose fields nest more than `max_depth` levels."""
+
+    class DepthLimit(ValidationRule):
+        def enter_document(self, document: DocumentNode, *_: Any) -> object:
+            fragments = _per_fragment(document, lambda fragment, figures: _depth(fragment.selection_set, figures))
+            for operation in document.definitions:
+                if isinstance(operation, OperationDefinitionNode):
+                    depth, deepest = _depth(operation.selection_set, fragments)
+                    if depth > max_depth:
+                        name = operation.name.value if operation.name else "anonymous"
+                        self.report_error(GraphQLError(
+                            f"'{name}' exceeds maximum operation depth of {max_depth}", deepest or operation,
+                        ))
+            return BREAK  # everything is known: this rule need not visit the nodes
+
+    return DepthLimit
+
+
+def alias_limit(max_aliases: int) -> type[ValidationRule]:
+    """A rule refusing a document whose operations, fragments expanded, hold more than `max_aliases` aliases."""
+
+    class AliasLimit(ValidationRule):
+        def enter_document(self, document: DocumentNode, *_: Any) -> object:
+            fragments = _per_fragment(document, lambda fragment, figures: _aliases(fragment.selection_set, figures))
+            total = sum(
+                _aliases(operation.selection_set, fragments)
+                for operation in document.definitions if isinstance(operation, OperationDefinitionNode)
+            )
+            if total > max_aliases:
+                self.report_error(GraphQLError(f"{total} aliases found. Allowed: {max_aliases}"))
+            return BREAK
+
+    return AliasLimit
+
+
+# The node budget: it needs the variables, so it is computed when the operation is about to run.
 
 def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
     operation = get_operation_ast(document, operation_name)
@@ -41,14 +174,20 @@ def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_nam
     # The values execution will use: the variables sent, with the defaults of those not sent.
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     variables = {} if isinstance(coerced, list) else getattr(coerced, "coerced", coerced)  # a list: errors
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    # A fragment's cost under `first`s multiplying to m is m times its cost under none.
+    def fragment_cost(fragment: FragmentDefinitionNode, costs: dict[str, int]) -> int:
+        condition = schema.get_type(fragment.type_condition.name.value)
+        return _cost(schema, fragment.selection_set, condition, 1, costs, variables)
+
+    costs = _per_fragment(document, fragment_cost)
     root = schema.get_root_type(operation.operation)
-    return _cost(schema, operation.selection_set, root, 1, fragments, variables, frozenset()) if root else 0
+    return _cost(schema, operation.selection_set, root, 1, costs, variables) if root else 0
 
 
 def _cost(schema: GraphQLSchema, selection_set: SelectionSetNode, parent: Any, multiplier: int,
-          fragments: dict, variables: dict, spreading: frozenset[str]) -> int:
-    total = 0
+          fragment_costs: dict[str, int], variables: dict) -> int:
+    total, spread = 0, set()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             field = getattr(parent, "fields", {}).get(selection.name.value)
@@ -60,16 +199,13 @@ def _cost(schema: GraphQLSchema, selection_set: SelectionSetNode, parent: Any, m
                 total += multiplier * size
                 inner = multiplier * size
             if selection.selection_set is not None:
-                total += _cost(schema, selection.selection_set, get_named_type(field.type), inner, fragments, variables, spreading)
+                total += _cost(schema, selection.selection_set, get_named_type(field.type), inner, fragment_costs, variables)
         elif isinstance(selection, InlineFragmentNode):
             condition = schema.get_type(selection.type_condition.name.value) if selection.type_condition else parent
-            total += _cost(schema, selection.selection_set, condition, multiplier, fragments, variables, spreading)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in spreading:  # a cycle is a validation error anyway
-                condition = schema.get_type(fragment.type_condition.name.value)
-                total += _cost(schema, fragment.selection_set, condition, multiplier, fragments, variables, spreading | {name})
+            total += _cost(schema, selection.selection_set, condition, multiplier, fragment_costs, variables)
+        elif selection.name.value not in spread:
+            spread.add(selection.name.value)
+            total += multiplier * fragment_costs.get(selection.name.value, 0)
     return total
 
 
