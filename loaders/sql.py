@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from loaders.filters import Spec, condition, fold, fold_like
 from loaders.paging import Order, PageArgs
 from models import Account, Contact, Relation, Table
+from models.exact import exact_sum
 
 Statement = tuple[Executable, dict[str, Any]]
 
@@ -118,7 +119,9 @@ def _aggregates(table: sa.Table, columns: list[str]) -> list[ColumnElement[Any]]
     out: list[ColumnElement[Any]] = [sa.func.count().label("count")]
     for name in columns:
         column = table.c[name]
-        for function in ("sum", "min", "max"):  # avg is sum / count, in Decimal (SQLite averages in floats)
+        # avg is sum / count, in Decimal (SQLite averages in floats); min and max are exact as they are.
+        out.append(exact_sum(column).label(f"sum_{name}"))
+        for function in ("min", "max"):
             out.append(sa.type_coerce(getattr(sa.func, function)(column), column.type).label(f"{function}_{name}"))
         out.append(sa.func.count(column).label(f"present_{name}"))
     return out

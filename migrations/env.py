@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401 - registers every table on the metadata
+from models.exact import ExactNumeric
 from service.db import create_engine
 from service.settings import Settings
 
@@ -29,6 +30,8 @@ def database_url() -> str:
 def render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Write our column types (UTC datetimes, enum lists, SQLModel strings) as the plain SQLAlchemy
     types they store as, so a migration never depends on code that may change."""
+    if kind == "type" and isinstance(obj, ExactNumeric):
+        return f"sa.Numeric(precision={obj.precision}, scale={obj.scale})"
     if kind == "type" and isinstance(obj, sa.TypeDecorator):
         return f"sa.{obj.impl_instance!r}"
     return False

@@ -10,10 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-#: NUMERIC(18,2): every amount of money.
-Money = sa.Numeric(18, 2, asdecimal=True)
-#: NUMERIC(18,4): quantities and rates.
-Quantity = sa.Numeric(18, 4, asdecimal=True)
+from models.exact import ExactNumeric
+
+#: NUMERIC(18,2): every amount of money (whole cents on SQLite, exact everywhere).
+Money = ExactNumeric(18, 2, asdecimal=True)
+#: NUMERIC(18,4): quantities and rates (whole ten-thousandths on SQLite).
+Quantity = ExactNumeric(18, 4, asdecimal=True)
 
 
 class UTCDateTime(TypeDecorator):
