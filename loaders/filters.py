@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from models import MODEL_BY_TABLE, RELATIONS
 
@@ -59,9 +59,9 @@ def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
     """The SQL condition on `table` that a filter spec means."""
     kind = spec[0]
     if kind == "and":
-        return sa.and_(sa.true(), *(condition(table, s, dialect) for s in spec[1]))
+        return _balanced(sa.and_, [condition(table, s, dialect) for s in spec[1]]) if spec[1] else sa.true()
     if kind == "or":
-        return sa.or_(sa.false(), *(condition(table, s, dialect) for s in spec[1]))
+        return _balanced(sa.or_, [condition(table, s, dialect) for s in spec[1]]) if spec[1] else sa.false()
     if kind == "not":  # null-safe: a row whose value is NULL is "not equal" too, as with `ne`
         return sa.not_(sa.func.coalesce(condition(table, spec[1], dialect), sa.false()))
     if kind == "cmp":
@@ -71,6 +71,27 @@ def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
     if kind == "ref":
         return _ref(table.c[spec[1]], MODEL_BY_TABLE[spec[2]].__table__, spec[3], dialect)
     raise ValueError(f"unknown filter {kind!r}")
+
+
+#: Terms joined in one flat run; longer lists become a tree of parenthesized runs.
+_RUN = 8
+
+
+class _Group(Grouping):
+    """Parentheses SQLAlchemy keeps: it would flatten a plain Grouping into an enclosing list of the
+    same operator (a Grouping passes its `operator` through)."""
+
+    inherit_cache = True
+    operator = None
+
+
+def _balanced(join: Any, terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """`a AND b AND ...` as a balanced tree of parenthesized groups. SQLite parses a flat run as a
+    chain as deep as it is long and refuses an expression 1,000 deep; a tree is log(n) deep."""
+    if len(terms) <= _RUN:
+        return join(*terms)
+    middle = len(terms) // 2
+    return join(_Group(_balanced(join, terms[:middle])), _Group(_balanced(join, terms[middle:])))
 
 
 def _compare(column: sa.Column, op: str, value: Any, dialect: str) -> ColumnElement[bool]:

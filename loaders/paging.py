@@ -11,8 +11,9 @@ import binascii
 import datetime as dt
 import enum
 import json
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,16 +113,52 @@ def decode_cursor(cursor: str, order: Order, table: sa.Table) -> tuple[Any, ...]
         signature, values = json.loads(raw)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
         raise UserInputError("invalid cursor: it was not made by this API") from None
+    if not isinstance(signature, str) or not _is_text(signature) or not isinstance(values, list):
+        raise UserInputError("invalid cursor: it was not made by this API")
     if signature != order.signature:
+        shown = signature if len(signature) <= 200 else f"{signature[:200]}..."
         raise UserInputError(
-            f"invalid cursor: it was made for the order {signature!r}, this list is ordered by {order.signature!r}"
+            f"invalid cursor: it was made for the order {shown!r}, this list is ordered by {order.signature!r}"
         )
-    if not isinstance(values, list) or len(values) != len(order.terms):
+    if len(values) != len(order.terms):
         raise UserInputError("invalid cursor: it was not made by this API")
     try:
-        return tuple(_from_json(table.c[t.column], v) for t, v in zip(order.terms, values, strict=True))
-    except (ValueError, TypeError, InvalidOperation, KeyError):
+        return tuple(
+            _from_json(table.c[t.column], _as_written(table.c[t.column], v)) for t, v in zip(order.terms, values, strict=True)
+        )
+    # ArithmeticError: an instant beyond the calendar in UTC (OverflowError), an amount beyond any
+    # Decimal context (decimal.Overflow, InvalidOperation).
+    except (ValueError, TypeError, ArithmeticError, KeyError):
         raise UserInputError("invalid cursor: it was not made by this API") from None
+
+
+#: A Decimal as `row_cursor` writes one (str of a NUMERIC(18, s) value), in ASCII digits: Decimal()
+#: alone would read "٣", "1_000" or "1e-1000000", and arithmetic on the last one never ends well.
+_CURSOR_DECIMAL = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:E[+-]?[0-9]{1,2})?")
+_CURSOR_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.+-]{5,32})?")
+
+
+def _is_text(value: str) -> bool:
+    """Text a database can store: a JSON escape such as "\\ud800" gives a lone surrogate, which has no UTF-8."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _as_written(column: sa.Column, value: Any) -> Any:
+    """A cursor value, if it has the form `row_cursor` gives that column's values; else ValueError."""
+    if isinstance(value, str) and not _is_text(value):
+        raise ValueError("not text")
+    if isinstance(column.type, sa.Enum) or value is None:
+        return value
+    python_type = column.type.python_type
+    if python_type is Decimal and not (isinstance(value, str) and _CURSOR_DECIMAL.fullmatch(value)):
+        raise ValueError("not an amount as a cursor writes it")
+    if python_type in (dt.date, dt.datetime) and not (isinstance(value, str) and _CURSOR_INSTANT.fullmatch(value)):
+        raise ValueError("not a date as a cursor writes it")
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -147,7 +184,7 @@ def _from_json(column: sa.Column, value: Any) -> Any:
         parsed = dt.datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive datetime")
-        return parsed
+        return parsed.astimezone(dt.UTC)  # OverflowError beyond the calendar: refused with the rest
     if python_type is dt.date:
         return dt.date.fromisoformat(value)
     if python_type is Decimal:
@@ -155,6 +192,9 @@ def _from_json(column: sa.Column, value: Any) -> Any:
         limit = Decimal(10) ** ((column_type.precision or 18) - (column_type.scale or 0))
         if not number.is_finite() or abs(number) >= limit:
             raise ValueError("amount out of range")
+        # A row's value never has more decimals than its column; SQLite binds whole units of the scale.
+        if number != number.quantize(Decimal(1).scaleb(-(column_type.scale or 0))):
+            raise ValueError("more decimals than the column keeps")
         return number
     if python_type is bool:
         if not isinstance(value, bool):

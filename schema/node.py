@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from models import Table
 T = TypeVar("T")
 #: Primary keys are INTEGER: a larger number is no id of this API.
 MAX_ID = 2**31 - 1
+_PK = re.compile(r"[1-9][0-9]{0,9}")
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
@@ -31,12 +33,13 @@ def parse_global_id(value: str) -> tuple[str, int]:
     """(type name, primary key) of a global id; a clear error for anything this API did not make."""
     try:
         type_name, _, pk = base64.b64decode(value.encode(), validate=True).decode().partition(":")
-        number = int(pk)
     except (binascii.Error, UnicodeError, ValueError):
         raise UserInputError(f"invalid id {value[:64]!r}: not an id of this API") from None
-    if not type_name or not 1 <= number <= MAX_ID or not pk.isdigit():
+    # The key as `global_id` writes it: int() alone would also read "٥٠٧" (Arabic-Indic digits),
+    # " 507" or "0507", and a row would have many ids.
+    if not type_name or not _PK.fullmatch(pk) or int(pk) > MAX_ID:
         raise UserInputError(f"invalid id {value[:64]!r}: not an id of this API")
-    return type_name, number
+    return type_name, int(pk)
 
 
 def pk_of(value: str, model: type[Table]) -> int | None:
