@@ -4,8 +4,9 @@ nor the Python work to build it grows with the number of parents."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,45 @@ from models import Account, Contact, Relation, Table
 from models.exact import exact_sum
 
 Statement = tuple[Executable, dict[str, Any]]
+
+
+#: A filter of more parts than this gets its statement built afresh: these caches key on the
+#: filter's values, so a stream of distinct large filters (up to schema.filters.MAX_FILTER_SIZE
+#: parts each) would otherwise pin gigabytes per worker. (SQLAlchemy's compiled cache keys on the
+#: shape only and is bounded by the engine's query_cache_size, 500 entries.)
+CACHED_FILTER_PARTS = 64
+
+
+def _few_parts(where: Spec | None) -> bool:
+    """Whether a filter spec has at most CACHED_FILTER_PARTS parts (it stops counting there)."""
+    pending: list[Any] = [where]
+    seen = 0
+    while pending:
+        item = pending.pop()
+        seen += 1
+        if seen > CACHED_FILTER_PARTS:
+            return False
+        if isinstance(item, (tuple, list, frozenset)):
+            pending.extend(item)
+    return True
+
+
+def _shape_cache(maxsize: int) -> Callable[[Callable[..., Executable]], Callable[..., Executable]]:
+    """lru_cache for statement builders whose last argument is the filter, unless the filter is large."""
+
+    def decorate(build: Callable[..., Executable]) -> Callable[..., Executable]:
+        cached = lru_cache(maxsize=maxsize)(build)
+
+        @functools.wraps(build)
+        def choose(*args: Any) -> Executable:
+            if _few_parts(args[-1]):
+                return cached(*args)
+            return build(*args)
+
+        choose.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return choose
+
+    return decorate
 
 
 def ids_in(column: sa.ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
@@ -68,7 +108,7 @@ def related_page(
     return statement, {"ids": _ids(parent_ids, dialect), "limit": page.first + 1, **after}
 
 
-@lru_cache(maxsize=1024)
+@_shape_cache(maxsize=1024)
 def _related_page(
     relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
 ) -> Executable:
@@ -105,7 +145,7 @@ def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str, 
     return _related_counts(relation, dialect, where), {"ids": _ids(parent_ids, dialect)}
 
 
-@lru_cache(maxsize=256)
+@_shape_cache(maxsize=256)
 def _related_counts(relation: Relation, dialect: str, where: Spec | None) -> Executable:
     return _counts(relation, dialect, 0, where)
 
@@ -132,7 +172,7 @@ def related_aggregates(relation: Relation, parent_ids: Sequence[int], dialect: s
     return _related_aggregates(relation, dialect, where), {"ids": _ids(parent_ids, dialect)}
 
 
-@lru_cache(maxsize=256)
+@_shape_cache(maxsize=256)
 def _related_aggregates(relation: Relation, dialect: str, where: Spec | None) -> Executable:
     target = relation.target.__table__
     source, parent, _ = relation_source(relation)
@@ -190,7 +230,7 @@ def table_page(model: type[Table], order: Order, page: PageArgs, dialect: str, w
     return _table_page(model, order, nulls, dialect, where), {"limit": page.first + 1, **after}
 
 
-@lru_cache(maxsize=256)
+@_shape_cache(maxsize=256)
 def _table_page(
     model: type[Table], order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
 ) -> Executable:
@@ -207,7 +247,7 @@ def table_count(model: type[Table], dialect: str, where: Spec | None = None) -> 
     return _table_count(model, dialect, where), {}
 
 
-@lru_cache(maxsize=256)
+@_shape_cache(maxsize=256)
 def _table_count(model: type[Table], dialect: str, where: Spec | None) -> Executable:
     statement = sa.select(sa.func.count()).select_from(model.__table__)
     return statement if where is None else statement.where(condition(model.__table__, where, dialect))

@@ -170,3 +170,20 @@ async def _rows(engine) -> tuple[int, int]:
             (await connection.execute(sa.select(sa.func.count()).select_from(model.__table__))).scalar_one()
             for model in (PurchaseOrder, PurchaseOrderLine)
         ])
+
+
+async def test_large_filters_are_not_kept_in_the_statement_caches(gql, factory) -> None:
+    """The statement caches key on a filter's values: a large filter is built afresh each time, so
+    a stream of distinct large filters cannot pin memory (small ones still hit the cache)."""
+    from loaders import sql
+
+    name = f"cache-{time.perf_counter_ns()}"
+    await factory.insert(Account, name=name)
+    before = sql._table_page.cache_info().currsize
+    for round_ in range(3):
+        large = {"or": [{"name": {"eq": f"{name}-{round_}-{i}"}} for i in range(99)] + [{"name": {"eq": name}}]}
+        assert (await gql(ACCOUNTS, {"f": large}, scope="read")).data["accounts"]["totalCount"] == 1
+    assert sql._table_page.cache_info().currsize == before
+    small = {"name": {"eq": name}}
+    assert (await gql(ACCOUNTS, {"f": small}, scope="read")).data["accounts"]["totalCount"] == 1
+    assert sql._table_page.cache_info().currsize == before + 1
