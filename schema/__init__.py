@@ -13,7 +13,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.root import Query
+from schema.complexity import DocumentComplexity
 from schema.errors import MaskUnexpectedErrors, Schema
+from schema.filters import FilterLimits
 from schema.limits import NodeBudget, alias_limit, depth_limit
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import NODE_TYPES
@@ -28,7 +30,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
         ParserCache,
         ValidationCache,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        DocumentComplexity,
         lambda: AddValidationRules(limits),
+        FilterLimits,  # before NodeBudget: an oversized filter is refused before any variable is coerced
         lambda: NodeBudget(budget=settings.node_budget),
         MaskUnexpectedErrors,
     ]

@@ -45,7 +45,7 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-def _spread_names(selection_set: SelectionSetNode) -> list[str]:
+def spread_names(selection_set: SelectionSetNode) -> list[str]:
     """The fragments a selection set spreads, at any nesting."""
     names, pending = [], [selection_set]
     while pending:
@@ -60,7 +60,7 @@ def _spread_names(selection_set: SelectionSetNode) -> list[str]:
 def _dependency_order(fragments: dict[str, FragmentDefinitionNode]) -> list[str]:
     """Every fragment after those it spreads. Iterative, so a long chain of fragments cannot exhaust
     Python's stack; a cycle (NoFragmentCycles refuses it) is cut where it closes."""
-    spreads = {name: _spread_names(fragment.selection_set) for name, fragment in fragments.items()}
+    spreads = {name: spread_names(fragment.selection_set) for name, fragment in fragments.items()}
     order: list[str] = []
     seen: set[str] = set()
     for root in fragments:
@@ -80,7 +80,7 @@ def _dependency_order(fragments: dict[str, FragmentDefinitionNode]) -> list[str]
     return order
 
 
-def _per_fragment(
+def per_fragment(
     document: DocumentNode, figure: Callable[[FragmentDefinitionNode, dict[str, Figure]], Figure]
 ) -> dict[str, Figure]:
     """`figure(fragment, figures)` of each fragment, computed once; `figures` already holds those of
@@ -134,7 +134,7 @@ def depth_limit(max_depth: int) -> type[ValidationRule]:
 
     class DepthLimit(ValidationRule):
         def enter_document(self, document: DocumentNode, *_: Any) -> object:
-            fragments = _per_fragment(document, lambda fragment, figures: _depth(fragment.selection_set, figures))
+            fragments = per_fragment(document, lambda fragment, figures: _depth(fragment.selection_set, figures))
             for operation in document.definitions:
                 if isinstance(operation, OperationDefinitionNode):
                     depth, deepest = _depth(operation.selection_set, fragments)
@@ -153,7 +153,7 @@ def alias_limit(max_aliases: int) -> type[ValidationRule]:
 
     class AliasLimit(ValidationRule):
         def enter_document(self, document: DocumentNode, *_: Any) -> object:
-            fragments = _per_fragment(document, lambda fragment, figures: _aliases(fragment.selection_set, figures))
+            fragments = per_fragment(document, lambda fragment, figures: _aliases(fragment.selection_set, figures))
             total = sum(
                 _aliases(operation.selection_set, fragments)
                 for operation in document.definitions if isinstance(operation, OperationDefinitionNode)
@@ -180,7 +180,7 @@ def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_nam
         condition = schema.get_type(fragment.type_condition.name.value)
         return _cost(schema, fragment.selection_set, condition, 1, costs, variables)
 
-    costs = _per_fragment(document, fragment_cost)
+    costs = per_fragment(document, fragment_cost)
     root = schema.get_root_type(operation.operation)
     return _cost(schema, operation.selection_set, root, 1, costs, variables) if root else 0
 
@@ -233,7 +233,7 @@ class NodeBudget(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         operation = get_operation_ast(context.graphql_document, context.operation_name) if context.graphql_document else None
-        if isinstance(operation, OperationDefinitionNode):
+        if isinstance(operation, OperationDefinitionNode) and context.result is None:  # None: not refused already
             self.cost = requested_nodes(
                 context.schema._schema, context.graphql_document, context.operation_name, context.variables or {}
             )

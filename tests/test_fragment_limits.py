@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import pytest
+from graphql import build_schema, get_named_type, is_leaf_type
 from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validate_cache
 
 from models import Account
@@ -27,9 +29,9 @@ def deep(contact_hops: int, leaf: str = "id") -> str:
     return "\n".join(fragments) + f"\nquery Deep {{ accounts(first: 1) {{ nodes {{ ...C{contact_hops} }} }} }}"
 
 
-async def _timed(gql, query: str):
+async def _timed(gql, query: str, variables: dict | None = None):
     started = time.perf_counter()
-    response = await gql(query, scope="read")
+    response = await gql(query, variables, scope="read")
     return response, time.perf_counter() - started
 
 
@@ -113,3 +115,137 @@ async def test_a_document_is_validated_once_however_often_it_is_sent(gql) -> Non
     await gql(query, scope="read")
     after = cache.cache_info()
     assert after.hits == before.hits + 1 and after.misses == before.misses
+
+
+# Documents whose validation would be quadratic (graphql-core compares every pair of fields sharing a
+# response key, and every pair of fragments spread side by side): refused before it, by schema.complexity.
+
+SCHEMA = build_schema((Path(__file__).parent.parent / "schema.graphql").read_text())
+ACCOUNT = SCHEMA.type_map["Account"]
+
+
+def _leaves(type_name: str) -> list[str]:
+    fields = SCHEMA.type_map[type_name].fields
+    return [name for name, field in fields.items() if is_leaf_type(get_named_type(field.type)) and not field.args]
+
+
+def _row_type(tab: str) -> str:
+    return get_named_type(get_named_type(ACCOUNT.fields[tab].type).fields["nodes"].type).name
+
+
+def _tab(name: str, rows: str | None = None) -> str:
+    """A tab of Account as a page shows it: its count, its paging and its rows (every plain field)."""
+    rows = rows or " ".join(_leaves(_row_type(name)))
+    return f"{name}(first: 10) {{ totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ {rows} }} }}"
+
+
+TABS = [name for name, field in ACCOUNT.fields.items() if "first" in field.args]
+
+
+def _in_accounts(selections: str) -> str:
+    return "{ accounts(first: 1) { nodes { " + selections + " } } }"
+
+
+async def _refused_before_validation(gql, query: str):
+    """The response to `query`, its time, and its single error; graphql-core's validation never ran."""
+    cache = _get_validate_cache(DEFAULT_MAXSIZE)
+    before = cache.cache_info()
+    response, elapsed = await _timed(gql, query + f" # {uuid.uuid4()}")
+    after = cache.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses), "the document reached validation"
+    (error,) = response.errors
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX" and error["locations"]
+    assert response.statements == [] and response.body["data"] is None
+    return response, elapsed, error
+
+
+@pytest.mark.parametrize("copies", [137, 274, 548])
+async def test_a_field_selected_hundreds_of_times_in_one_selection_set_is_refused_at_once(gql, copies) -> None:
+    # 548 copies took 1.5 s of graphql-core's validation, then "Validation aborted.".
+    query = _in_accounts(" ".join(["contacts(first: 1) { totalCount }"] * copies))
+    _, elapsed, error = await _refused_before_validation(gql, query)
+    assert elapsed < 0.5, f"{copies} copies took {elapsed:.2f} s"
+    assert error["message"].startswith(f"the selection set of field `nodes` holds {copies} selections; the limit is 100")
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "found": copies, "limit": 100}
+
+
+@pytest.mark.parametrize("fragments", [150, 300, 540])
+async def test_fragments_spread_side_by_side_by_the_hundred_are_refused_at_once(gql, fragments) -> None:
+    definitions = "\n".join(f"fragment F{i} on Account {{ id }}" for i in range(fragments))
+    query = definitions + "\n" + _in_accounts(" ".join(f"...F{i}" for i in range(fragments)))
+    _, elapsed, error = await _refused_before_validation(gql, query)
+    assert elapsed < 0.5 and f"holds {fragments} selections; the limit is 100" in error["message"]
+
+
+async def test_inline_fragments_count_in_the_selection_set_they_merge_into(gql) -> None:
+    group = "... on Account { " + " ".join(["contacts(first: 1) { totalCount }"] * 10) + " }"
+    _, elapsed, error = await _refused_before_validation(gql, _in_accounts(" ".join([group] * 30)))
+    assert elapsed < 0.5 and "holds 330 selections; the limit is 100" in error["message"]
+
+
+async def test_a_field_repeated_a_thousand_times_is_refused_with_its_count_not_validation_aborted(gql) -> None:
+    _, elapsed, error = await _refused_before_validation(gql, _in_accounts(" ".join(["id"] * 1200)))
+    assert elapsed < 0.5 and "holds 1200 selections; the limit is 100" in error["message"]
+
+
+def chain(length: int) -> str:
+    """`length` fragments, each spreading the next; the last selects `id`; spread once in the operation."""
+    fragments = [f"fragment F{i} on Account {{ ...F{i + 1} }}" for i in range(length - 1)]
+    return "\n".join([*fragments, f"fragment F{length - 1} on Account {{ id }}", _in_accounts("...F0")])
+
+
+async def test_a_long_chain_of_fragments_is_refused_with_its_length(gql) -> None:
+    _, elapsed, error = await _refused_before_validation(gql, chain(600))  # it was "Validation aborted."
+    assert elapsed < 0.5
+    assert error["message"] == "fragment `F0` starts a chain of 600 fragments spreading one another; the limit is 50"
+    assert "errors" not in (await gql(chain(50), scope="read")).body
+
+
+async def test_nested_fields_sharing_response_keys_are_refused_when_comparing_them_costs_too_much(gql) -> None:
+    # No selection set holds more than 20, but the 20 `contacts` merge, and so do their 400 `cases`:
+    # graphql-core compares 400 * 399 / 2 pairs (1.2 s). Its work is bounded, and the refusal says so.
+    query = _in_accounts(" ".join(["contacts(first: 1) { nodes { " + " ".join(["cases(first: 1) { totalCount }"] * 20) + " } }"] * 20))
+    response, elapsed = await _timed(gql, query + f" # {uuid.uuid4()}")
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    (error,) = response.errors
+    assert error["message"].startswith("checking that the fields this document selects more than once can be merged "
+                                       "takes more than 30000 comparisons, the limit")
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": 30000}
+    assert response.statements == []
+
+
+async def test_every_field_and_tab_of_an_account_in_one_selection_set_is_accepted(gql, factory) -> None:
+    await factory.insert(Account)
+    objects = [name for name, field in ACCOUNT.fields.items()
+               if not is_leaf_type(get_named_type(field.type)) and name not in TABS]
+    everything = _leaves("Account") + [f"{name} {{ __typename }}" for name in objects] + [_tab(name) for name in TABS]
+    response = await gql(_in_accounts(" ".join(everything)), scope="read")
+    (account,) = response.data["accounts"]["nodes"]
+    assert len(everything) == len(ACCOUNT.fields) and set(account) == set(ACCOUNT.fields)
+
+
+def relay_page(fragments: int) -> str:
+    """A page written as Relay writes one: a fragment per component, each selecting overlapping fields
+    of Account and three tabs, spread side by side; the rows of a tab through a fragment of their type.
+    Forty fragments select every field of Account between them."""
+    leaves = _leaves("Account")
+    definitions, rows = [], {}
+    for i in range(fragments):
+        tabs = [TABS[(i + 7 * j) % len(TABS)] for j in range(3)]
+        for node in map(_row_type, tabs):
+            rows[node] = f"fragment {node}Row on {node} {{ {' '.join(_leaves(node)[:8])} }}"
+        selected = ["id", "__typename", *dict.fromkeys(leaves[(3 * i + j) % len(leaves)] for j in range(8))]
+        selected += [_tab(tab, f"id ...{_row_type(tab)}Row") for tab in tabs]
+        definitions.append(f"fragment Account{i} on Account {{ {' '.join(selected)} }}")
+    spreads = " ".join(f"...Account{i}" for i in range(fragments))
+    operation = ("query AccountPage($first: Int!) { accounts(first: $first) { totalCount pageInfo { hasNextPage endCursor } "
+                 f"edges {{ cursor node {{ id {spreads} }} }} }} }}")
+    return "\n".join([operation, *definitions, *rows.values()])
+
+
+async def test_a_large_relay_style_page_of_overlapping_fragments_is_accepted(gql, factory) -> None:
+    await factory.insert(Account)
+    # 3,500 tokens; graphql-core's overlap check spends 24,000 of its 30,000 comparisons on it.
+    response = await gql(relay_page(40), {"first": 1}, scope="read")
+    (edge,) = response.data["accounts"]["edges"]
+    assert set(edge["node"]) == {"__typename", *_leaves("Account"), *TABS}
