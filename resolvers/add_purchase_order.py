@@ -179,7 +179,7 @@ async def _names(session: AsyncSession, model: type[Product] | type[Service], id
 async def add_purchase_order(
     info: strawberry.Info,
     input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The order, its vendor and its lines.")],
-) -> AddPurchaseOrderPayload:
+) -> Optional[AddPurchaseOrderPayload]:
     problems = Problems()
     contact_pk = validation.global_id(problems, ["contactId"], input.contact_id, Contact)
     subject = validation.required_text(problems, ["subject"], input.subject, MAX_SUBJECT)

@@ -110,7 +110,7 @@ def _clean_override(problems: Problems, field: str, value: Any) -> Any:
 
 async def duplicate_account(
     info: strawberry.Info, input: Annotated[DuplicateAccountInput, strawberry.argument(description="What to copy and what to change.")]
-) -> DuplicateAccountPayload:
+) -> Optional[DuplicateAccountPayload]:
     problems = Problems()
     source_pk = validation.global_id(problems, ["sourceId"], input.source_id, Account)
     name = validation.required_text(problems, ["name"], input.name, 254)

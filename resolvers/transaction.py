@@ -64,6 +64,7 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
                     await hook(connection)
             await connection.commit()
             committed = True
+            context.note_commit()
         except RetryableError:
             await connection.close()
             raise

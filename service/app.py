@@ -112,8 +112,12 @@ class GraphQLView(GraphQL):
         except BaseException:
             await _quietly(self.idempotency.release(claim), "forgetting an idempotency key")
             raise
+        # An answer with no data at all did nothing (unless a write committed, which the key's row
+        # knows): a retry with the key must then run for real, not get this answer again.
+        did_nothing = response.status_code >= 500 or not _has_data(response.body)
         await _quietly(
-            self.idempotency.finish(claim, response.status_code, response.headers.get("content-type", ""), response.body),
+            self.idempotency.finish(claim, response.status_code, response.headers.get("content-type", ""),
+                                    response.body, did_nothing=did_nothing),
             "storing an idempotent answer",
         )
         return response
@@ -192,7 +196,8 @@ class GraphQLView(GraphQL):
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
         response = super().create_response(response_data, sub_response)
-        if isinstance(response_data, dict) and _only_retryable_failures(response_data):
+        committed = getattr(sub_response, "committed_write", False)  # then something was written: never a 503
+        if isinstance(response_data, dict) and not committed and _only_retryable_failures(response_data):
             response.status_code = 503  # nothing ran to its end: the client should try again shortly
             response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
         if getattr(sub_response, "wants_graphql_response", False):
@@ -207,6 +212,19 @@ def _request_id(given: str | None) -> str:
     if given and len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum():
         return given
     return uuid.uuid4().hex
+
+
+def _has_data(body: bytes) -> bool:
+    """Whether an answer (one operation's, or a batch's) carries any non-null root field."""
+    try:
+        answer = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    answers = answer if isinstance(answer, list) else [answer]
+    return any(
+        isinstance(a, dict) and isinstance(a.get("data"), dict) and any(v is not None for v in a["data"].values())
+        for a in answers
+    )
 
 
 def _only_retryable_failures(response_data: GraphQLHTTPResponse) -> bool:

@@ -27,6 +27,10 @@ class Context:
     #: run inside every write transaction of the request, just before its commit (the idempotency mark)
     before_commit: list[Callable[[AsyncConnection], Awaitable[None]]] = field(default_factory=list)
 
+    def note_commit(self) -> None:
+        """A write of this request has committed: its answer must never say "nothing was written"."""
+        self.response.committed_write = True
+
     @property
     def actor(self) -> str:
         return self.principal.name

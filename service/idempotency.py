@@ -170,13 +170,14 @@ class IdempotencyStore:
             raise UserInputError("another request with this Idempotency-Key took it over; this one wrote nothing",
                                  code="CONFLICT")
 
-    async def finish(self, claim: Claim, status: int, content_type: str, body: bytes) -> None:
-        """Store the answer; but forget the key when the request failed (5xx) before any of its
-        writes committed, so that a retry runs. The row's state, not this process's memory, says
-        whether a write committed: a commit that failed after the mark rolled the mark back too."""
+    async def finish(self, claim: Claim, status: int, content_type: str, body: bytes, *, did_nothing: bool) -> None:
+        """Store the answer; but forget the key when the answer says nothing was done (a 5xx, no data:
+        busy, unreachable, past its deadline) and none of the request's writes committed, so that a
+        retry runs. The row's state, not this process's memory, says whether a write committed: a
+        commit that failed after the mark rolled the mark back too."""
         async with self._writing() as connection:
             mine = sa.and_(_C.id == claim.id, _C.claim == claim.claim)
-            if status >= 500:
+            if did_nothing:
                 forgotten = await connection.execute(sa.delete(_TABLE).where(mine, _C.state == "PENDING"))
                 if forgotten.rowcount:
                     return

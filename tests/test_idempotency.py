@@ -206,3 +206,18 @@ async def test_an_answer_that_wrote_nothing_and_may_be_retried_keeps_no_key(gql,
     assert retry.status_code == 200 and "idempotent-replayed" not in retry.headers
     assert retry.json()["data"]["addPurchaseOrder"]["purchaseOrder"]["id"]
     assert await _orders(gql, order["input"]["subject"]) == 1
+
+
+async def test_an_answer_past_its_deadline_that_wrote_nothing_keeps_no_key(gql, database_url, order) -> None:
+    from tests.test_writes_under_pressure import _client
+
+    key = str(uuid.uuid4())
+    body = {"query": ADD, "variables": order}
+    async with _client(database_url, gql.tokens["write"], request_timeout_ms=1) as http:
+        late = await http.post("/graphql", json=body, headers={"idempotency-key": key})
+    assert late.json()["data"] == {"addPurchaseOrder": None}
+    assert late.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+    retry = await _post(gql, order, key)
+    assert "idempotent-replayed" not in retry.headers
+    assert retry.json()["data"]["addPurchaseOrder"]["purchaseOrder"]["id"]
+    assert await _orders(gql, order["input"]["subject"]) == 1

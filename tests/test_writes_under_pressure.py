@@ -17,7 +17,7 @@ from loaders.database import Deadline, Reader
 from loaders.errors import UserInputError
 from models import Account, Contact, Product, PurchaseOrder, Vendor
 from service.app import create_app
-from service.db import create_engine
+from service.db import WRITE, create_engine
 from service.settings import Settings
 from tests.client import gid
 
@@ -228,3 +228,81 @@ async def test_a_failing_token_check_logs_neither_the_token_nor_its_hash(tmp_pat
     logged = caplog.text + "".join(str(r.exc_info[1]) for r in caplog.records if r.exc_info)
     assert "token check failed" in logged and "api_token" in logged
     assert token_hash(token) not in logged and token not in logged
+
+
+# --- a committed write stays acknowledged when a later one fails -------------------------------------
+
+DUPLICATE_THEN_ORDER = """
+mutation($d: DuplicateAccountInput!, $o: AddPurchaseOrderInput!) {
+  a: duplicateAccount(input: $d) { errors { code } account { id name } }
+  b: addPurchaseOrder(input: $o) { errors { code } purchaseOrder { id } }
+}
+"""
+
+
+@asynccontextmanager
+async def _second_write_blocked(database_url: str, app_engine, gql) -> AsyncIterator[None]:
+    """The request's second mutation cannot get its lock. On PostgreSQL another transaction holds
+    purchase_order (the first mutation touches only account). On SQLite another process takes the
+    database's write lock just before the third write transaction begins (the idempotency claim,
+    `a`, then `b`) and lets it go before the fourth (storing the answer)."""
+    if not database_url.startswith("sqlite"):
+        async with gql.engine.connect() as other:
+            await other.execute(sa.text("LOCK TABLE purchase_order IN SHARE MODE"))
+            yield
+            await other.rollback()
+        return
+    other = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None, check_same_thread=False)
+    writes = 0
+
+    def before_begin(connection: sa.engine.Connection) -> None:
+        nonlocal writes
+        if connection.get_execution_options().get(WRITE):
+            writes += 1
+            if writes == 3:
+                other.execute("BEGIN IMMEDIATE")
+            elif other.in_transaction:
+                other.rollback()
+
+    sa.event.listen(app_engine.sync_engine, "begin", before_begin, insert=True)
+    try:
+        yield
+    finally:
+        sa.event.remove(app_engine.sync_engine, "begin", before_begin)
+        other.rollback() if other.in_transaction else None
+        other.close()
+
+
+async def test_a_committed_mutation_is_acknowledged_when_the_next_one_in_the_request_fails(
+    gql, database_url, factory, order_input
+) -> None:
+    """`a` commits, then `b` cannot write: the answer keeps `a` (payloads are nullable, so `b`'s null
+    does not wipe it out) and is no 503, which would tell the client that nothing was written."""
+    source = await factory.insert(Account, rfc="EKU9003173C9", tax_regime="601", cfdi_use="G03")
+    name = f"Reconocida {time.perf_counter_ns()} SA"
+    key = f"both-{time.perf_counter_ns()}"
+    variables = {"d": {"sourceId": gid("Account", source), "name": name, "rfc": "EKU9003173C9"}, "o": order_input}
+    order_input["subject"] = "after a committed duplicate"
+    app = create_app(Settings(database_url=database_url, statement_timeout_ms=300, busy_retries=0,
+                              sqlite_busy_timeout_ms=50))
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test",
+                                     headers={"authorization": f"Bearer {gql.tokens['write']}"}) as http:
+            async with _second_write_blocked(database_url, app.state.engine, gql):
+                reply = await http.post("/graphql", json={"query": DUPLICATE_THEN_ORDER, "variables": variables},
+                                        headers={"idempotency-key": key})
+            again = await http.post("/graphql", json={"query": DUPLICATE_THEN_ORDER, "variables": variables},
+                                    headers={"idempotency-key": key})
+    finally:
+        await app.state.engine.dispose()
+    body = reply.json()
+    assert reply.status_code == 200 and "retry-after" not in reply.headers, reply.text
+    assert body["data"]["a"]["account"]["name"] == name and body["data"]["b"] is None
+    (error,) = body["errors"]
+    assert error["path"] == ["b"] and error["extensions"]["code"] == "SERVICE_BUSY"
+    async with gql.engine.connect() as connection:
+        table = Account.__table__
+        assert (await connection.execute(sa.select(sa.func.count()).where(table.c.name == name))).scalar_one() == 1
+    # The key keeps that answer: a retry neither duplicates `a` nor pretends it did not happen.
+    assert again.headers["idempotent-replayed"] == "true" and again.content == reply.content
+    assert await _stored_orders(gql.engine, "after a committed duplicate") == set()
