@@ -57,15 +57,14 @@ if str(PROJECT_DIR) not in sys.path:
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
+from bench.scratch import DATABASES, DEFAULT_PG_URL, BenchError, Unreachable  # noqa: E402
 from service.db import create_engine  # noqa: E402
 from service.migrate import migrate  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
 CRMGRAPH = PROJECT_DIR / ".venv" / "bin" / "crmgraph"
-DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
 WORKERS = 2
 RETRYABLE = {"SERVICE_BUSY", "SERVICE_UNAVAILABLE"}
 PAIR_REQUESTS = 80  # scenario 1
@@ -117,12 +116,6 @@ query Expensive($text: String!) {
 EXPENSIVE_TEXTS = ("ar", "de", "er", "an", "la", "or", "es", "on")
 
 
-class BenchError(Exception):
-    """The run cannot go on: setup failed, or the server did not answer as a GraphQL server."""
-
-
-class Unreachable(Exception):
-    """The database server cannot be used; the run skips it."""
 
 
 def log(message: str) -> None:
@@ -698,48 +691,6 @@ def server_log_errors(log_path: Path) -> dict[str, Any]:
 # --- databases ------------------------------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def sqlite_database(_args: argparse.Namespace) -> AsyncIterator[str]:
-    directory = tempfile.mkdtemp(prefix="crmgraph-load-")
-    try:
-        yield f"sqlite+aiosqlite:///{directory}/load.db"
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-@contextlib.asynccontextmanager
-async def postgresql_database(args: argparse.Namespace) -> AsyncIterator[str]:
-    """A scratch database made (and dropped) through the maintenance connection `--pg-url`."""
-    admin_url = make_url(args.pg_url)
-    if admin_url.host not in LOCAL_HOSTS:
-        raise BenchError(
-            f"--pg-url must point at 127.0.0.1 (the bench drops and creates databases), not {admin_url.host}"
-        )
-    name = args.pg_database
-    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"timeout": 5})
-    try:
-        await _pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    except Exception as error:  # noqa: BLE001 - refused, auth, timeout, no privilege: all mean "skip"
-        await admin.dispose()
-        raise Unreachable(
-            f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-        ) from None
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        try:
-            await _pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.dispose()
-
-
-async def _pg_admin(admin: AsyncEngine, *statements: str) -> None:
-    async with admin.connect() as connection:
-        for statement in statements:
-            await connection.execute(sa.text(statement))
-
-
-DATABASES = {"sqlite": sqlite_database, "postgresql": postgresql_database}
 
 
 async def load_database(kind: str, url: str, args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
