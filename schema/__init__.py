@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -26,6 +28,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     # The rule classes are made once: ValidationCache keys on them, so a document is validated once.
     limits = [depth_limit(settings.max_depth), alias_limit(settings.max_aliases)]
+    # One per worker: how many heavy queries run at once (see NodeBudget).
+    heavy_gate = asyncio.Semaphore(settings.heavy_concurrency)
     extensions = [
         ParserCache,
         ValidationCache,
@@ -33,12 +37,12 @@ def build_schema(settings: Settings | None = None) -> Schema:
         DocumentComplexity,
         lambda: AddValidationRules(limits),
         FilterLimits,  # before NodeBudget: an oversized filter is refused before any variable is coerced
-        lambda: NodeBudget(budget=settings.node_budget),
+        lambda: NodeBudget(budget=settings.node_budget, heavy_cost=settings.heavy_cost, heavy_gate=heavy_gate),
         MaskUnexpectedErrors,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return Schema(
+    built = Schema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
@@ -46,6 +50,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
         config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
         extensions=extensions,
     )
+    built.heavy_gate = heavy_gate  # type: ignore[attr-defined]
+    return built
 
 
 #: The schema with default settings: what `crmgraph schema` prints.

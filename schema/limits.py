@@ -11,7 +11,8 @@ another twice, nested twenty levels, is then twenty small sums, not a million wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from graphql import (
@@ -27,6 +28,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     ValidationRule,
     get_named_type,
@@ -224,13 +226,16 @@ def _page_size(field: Any, node: FieldNode, variables: dict) -> int | None:
 
 
 class NodeBudget(SchemaExtension):
-    """Refuses, before execution, a query that could read more rows than the budget."""
+    """Refuses, before execution, a query that could read more rows than the budget; and lets only a
+    few heavy queries (cost over `heavy_cost`) of this worker run at once, so cheap requests are not
+    stuck behind them: the event loop interleaves every running request's Python work."""
 
-    def __init__(self, *, budget: int) -> None:
+    def __init__(self, *, budget: int, heavy_cost: int | None = None, heavy_gate: asyncio.Semaphore | None = None) -> None:
         self.budget = budget
+        self.heavy_cost, self.heavy_gate = heavy_cost, heavy_gate
         self.cost: int | None = None
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         operation = get_operation_ast(context.graphql_document, context.operation_name) if context.graphql_document else None
         if isinstance(operation, OperationDefinitionNode) and context.result is None:  # None: not refused already
@@ -243,7 +248,16 @@ class NodeBudget(SchemaExtension):
                     "(CRMGRAPH_NODE_BUDGET): ask for smaller pages (`first`) or fewer nested lists",
                     extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "budget": self.budget},
                 )])
-        yield
+        heavy = (
+            self.heavy_gate is not None and self.cost is not None and self.heavy_cost is not None
+            and self.cost > self.heavy_cost and context.result is None
+            and operation is not None and operation.operation == OperationType.QUERY
+        )
+        if heavy:
+            async with self.heavy_gate:  # type: ignore[union-attr]
+                yield
+        else:
+            yield
 
     def get_results(self) -> dict[str, Any]:
         return {} if self.cost is None else {"cost": {"requestedNodes": self.cost, "nodeBudget": self.budget}}

@@ -260,6 +260,8 @@ async def _quietly(work: Awaitable[None], what: str) -> None:
     """Bookkeeping after the answer is made: its failure is logged, never turned into the answer."""
     try:
         await work
+    except RetryableError as busy:  # the database's state, already named: no traceback to add
+        log.warning("%s failed: %s", what, busy.message)
     except Exception:  # noqa: BLE001
         log.exception("%s failed", what)
 

@@ -40,6 +40,7 @@ HEADER = "idempotency-key"
 TTL = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 _POLL_SECONDS = 0.05
+_MIN_BOOKKEEPING_RETRIES = 8
 _TABLE = IdempotencyKey.__table__
 _C = _TABLE.c
 
@@ -193,7 +194,9 @@ class IdempotencyStore:
             )
 
     def _writing(self) -> Any:
-        return _Writing(self.engine, self.busy_retries)
+        # Storing an answer is what makes a retry safe to answer: it waits for a locked SQLite
+        # database longer than a request would (retries double from 50 ms: 8 take ~13 s at most).
+        return _Writing(self.engine, max(self.busy_retries, _MIN_BOOKKEEPING_RETRIES))
 
 
 class _Writing:

@@ -41,6 +41,9 @@ class Settings:
     max_tokens: int = 5000
     #: rows a query may ask for, before it runs: the sum over connections of the product of the `first`s on their path
     node_budget: int = 50_000
+    #: a query whose node-budget cost is over this is heavy: only `heavy_concurrency` of them run at once per worker
+    heavy_cost: int = 2_000
+    heavy_concurrency: int = 2
     #: operations in one batched request (a JSON array)
     max_batch: int = 10
     #: bytes of a request body
@@ -74,6 +77,8 @@ class Settings:
             max_tokens=_number("CRMGRAPH_MAX_TOKENS", 5000),
             node_budget=_number("CRMGRAPH_NODE_BUDGET", 50_000),
             max_batch=_number("CRMGRAPH_MAX_BATCH", 10),
+            heavy_cost=_number("CRMGRAPH_HEAVY_COST", 2_000),
+            heavy_concurrency=_number("CRMGRAPH_HEAVY_CONCURRENCY", 2),
             max_body_bytes=_number("CRMGRAPH_MAX_BODY_BYTES", 1_000_000),
             statement_timeout_ms=_number("CRMGRAPH_STATEMENT_TIMEOUT_MS", 10_000),
             request_timeout_ms=_number("CRMGRAPH_REQUEST_TIMEOUT_MS", 30_000),

@@ -306,3 +306,28 @@ async def test_a_committed_mutation_is_acknowledged_when_the_next_one_in_the_req
     # The key keeps that answer: a retry neither duplicates `a` nor pretends it did not happen.
     assert again.headers["idempotent-replayed"] == "true" and again.content == reply.content
     assert await _stored_orders(gql.engine, "after a committed duplicate") == set()
+
+
+# --- heavy queries take turns; cheap ones never wait for them -------------------------------------
+
+async def test_heavy_queries_take_turns_while_cheap_ones_pass(gql, database_url) -> None:
+    """Over CRMGRAPH_HEAVY_COST a query waits its turn among CRMGRAPH_HEAVY_CONCURRENCY of its worker;
+    a cheap one never waits: here every heavy turn is taken, and the cheap query is answered anyway."""
+    heavy = "{ accounts(first: 100) { nodes { invoices(first: 50) { totalCount } } } }"  # cost 5,100
+    cheap = "{ accounts(first: 1) { totalCount } }"
+    app = create_app(Settings(database_url=database_url, heavy_cost=1000, heavy_concurrency=1))
+    gate = next(route.endpoint for route in app.routes if route.path == "/graphql").schema.heavy_gate
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test",
+                                     headers={"authorization": f"Bearer {gql.tokens['read']}"}) as http:
+            await gate.acquire()  # the worker's only heavy turn, taken
+            waiting = asyncio.ensure_future(http.post("/graphql", json={"query": heavy}))
+            answered = await asyncio.wait_for(http.post("/graphql", json={"query": cheap}), timeout=10)
+            assert answered.status_code == 200 and "errors" not in answered.json()
+            await asyncio.sleep(0.2)
+            assert not waiting.done()  # the heavy one waits for its turn...
+            gate.release()
+            reply = await asyncio.wait_for(waiting, timeout=10)  # ...and runs once it has it
+            assert "errors" not in reply.json() and reply.json()["extensions"]["cost"]["requestedNodes"] == 5100
+    finally:
+        await app.state.engine.dispose()
