@@ -913,7 +913,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.pg_database):
         parser.error("--pg-database must be a plain lower-case identifier")
     if not CRMGRAPH.exists():
-        parser.error(f"{CRMGRAPH} is missing: install the project first (make install)")
+        parser.error(f"{CRMGRAPH} is missing: `make test` or `make run` creates the virtualenv first")
     return args
 
 
