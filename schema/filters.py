@@ -17,7 +17,6 @@ import datetime as dt
 import enum
 import types
 import typing
-import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Optional
@@ -187,18 +186,14 @@ def _from_input(cls: type, value: Mapping[str, Any], context: Any) -> Any:
     return built
 
 
-#: Specs built in each live request (keyed by the id of its context), dropped with the request.
-_BUILT: dict[int, dict[tuple[type, int], tuple[Mapping[str, Any], Optional[Spec]]]] = {}
-
-
 def _specs_of(request: Any) -> dict[tuple[type, int], tuple[Mapping[str, Any], Optional[Spec]]]:
-    specs = _BUILT.get(id(request))
+    """The specs built so far in this request, kept on its context: they go with the request."""
+    specs = getattr(request, "filter_specs", None)
     if specs is None:
         try:
-            weakref.finalize(request, _BUILT.pop, id(request), None)
-        except TypeError:  # a context that cannot be watched: build every time rather than leak
+            specs = request.filter_specs = {}
+        except AttributeError:  # a context that takes no attributes: build every time
             return {}
-        specs = _BUILT[id(request)] = {}
     return specs
 
 
