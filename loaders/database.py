@@ -4,7 +4,7 @@ and the database's own failures turned into errors a client can act on."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Row
 from sqlalchemy import exc as sa_exc
@@ -39,6 +39,8 @@ def database_trouble(error: BaseException) -> RetryableError | None:
     cannot be reached or is shutting down: SERVICE_UNAVAILABLE. Never the driver's message: it may
     carry SQL or parameters.
     """
+    if isinstance(error, RetryableError):
+        return error
     if isinstance(error, sa_exc.DBAPIError) and _timed_out(error):
         return RetryableError("the service is busy: the database work waited past the statement timeout; retry shortly")
     if isinstance(error, sa_exc.TimeoutError):
@@ -56,6 +58,14 @@ def database_trouble(error: BaseException) -> RetryableError | None:
     ):
         return RetryableError("the database is unreachable; retry shortly", code="SERVICE_UNAVAILABLE")
     return None
+
+
+def raise_retryable(error: BaseException) -> NoReturn:
+    """Raise the retryable error a failure of the database stands for, or `error` itself."""
+    trouble = database_trouble(error)
+    if trouble is None or trouble is error:
+        raise error
+    raise trouble from None
 
 
 class Deadline:
@@ -146,10 +156,9 @@ class Reader:
                     "(CRMGRAPH_STATEMENT_TIMEOUT_MS): ask for fewer rows or a narrower filter",
                     code="TIMEOUT",
                 ) from None
-            if (trouble := database_trouble(error)) is not None:
-                await self._discard()
-                raise trouble from None
-            raise
+            # A failed statement ends a PostgreSQL transaction: the connection is of no further use.
+            await self._discard()
+            raise_retryable(error)
         finally:
             if interrupt is not None:
                 interrupt.cancel()
@@ -162,19 +171,15 @@ class Reader:
         except TimeoutError:
             raise self.deadline.error() from None
         except Exception as error:
-            if (trouble := database_trouble(error)) is not None:
-                raise trouble from None
-            raise
+            raise_retryable(error)
         # Kept at once: if this task is cancelled before the transaction starts (graphql-core
         # cancels the siblings of a field whose error nulls the result), close() still returns it.
         self._connection = connection
         try:
             await self._begin(connection)
         except Exception as error:
-            if (trouble := database_trouble(error)) is not None:
-                await self._discard()
-                raise trouble from None
-            raise
+            await self._discard()
+            raise_retryable(error)
         return connection
 
     async def _begin(self, connection: AsyncConnection) -> None:

@@ -27,8 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders import sql
-from loaders.database import database_trouble
-from loaders.errors import RetryableError
+from loaders.database import raise_retryable
 from models import Relation, Table
 from service.context import Context
 from service.db import WRITE, begin_write
@@ -65,17 +64,9 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
             await connection.commit()
             committed = True
             context.note_commit()
-        except RetryableError:
+        except BaseException as error:  # cancelled too: closing the connection rolls the transaction back
             await connection.close()
-            raise
-        except Exception as error:
-            await connection.close()
-            if (trouble := database_trouble(error)) is not None:
-                raise trouble from None
-            raise
-        except BaseException:  # cancelled: the transaction is rolled back with the connection
-            await connection.close()
-            raise
+            raise_retryable(error)
     finally:
         if lock is not None:
             lock.release()

@@ -96,8 +96,7 @@ class GraphQLView(GraphQL):
         try:
             outcome = await self.idempotency.claim(owner, key, body_fingerprint)
         except Exception as error:
-            busy = error if isinstance(error, RetryableError) else database_trouble(error)
-            if busy is None:
+            if (busy := database_trouble(error)) is None:
                 raise
             return _error_response(request, 503, busy.message, busy.extensions["code"], retry_after=RETRY_AFTER_SECONDS)
         if isinstance(outcome, idempotency.Refusal):
@@ -214,25 +213,25 @@ def _request_id(given: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def _no_data(answer: Any) -> bool:
+    """An operation's answer without a single non-null root field."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    return not isinstance(data, dict) or all(value is None for value in data.values())
+
+
 def _has_data(body: bytes) -> bool:
-    """Whether an answer (one operation's, or a batch's) carries any non-null root field."""
+    """Whether an answer as sent (one operation's, or a batch's) carries any non-null root field."""
     try:
         answer = orjson.loads(body)
     except orjson.JSONDecodeError:
         return False
-    answers = answer if isinstance(answer, list) else [answer]
-    return any(
-        isinstance(a, dict) and isinstance(a.get("data"), dict) and any(v is not None for v in a["data"].values())
-        for a in answers
-    )
+    return not all(_no_data(a) for a in (answer if isinstance(answer, list) else [answer]))
 
 
 def _only_retryable_failures(response_data: GraphQLHTTPResponse) -> bool:
     """No data came back, and every error says the database was busy or away (nothing was written)."""
     errors = response_data.get("errors") or []
-    data = response_data.get("data")
-    no_data = data is None or (isinstance(data, dict) and all(value is None for value in data.values()))
-    return no_data and bool(errors) and all(
+    return _no_data(response_data) and bool(errors) and all(
         (e.get("extensions") or {}).get("code") in RETRYABLE_CODES for e in errors
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from loaders.database import Deadline, database_trouble, sqlite_busy
+from loaders.database import Deadline, raise_retryable, sqlite_busy
 from loaders.filters import SQLITE_FOLD, sqlite_fold
 
 #: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
@@ -107,7 +107,5 @@ async def begin_write(engine: AsyncEngine, retries: int, deadline: Deadline | No
                 await asyncio.sleep(backoff)
                 backoff *= 2
                 continue
-            if (trouble := database_trouble(error)) is not None:
-                raise trouble from None
-            raise
+            raise_retryable(error)
     raise AssertionError("unreachable: the last attempt returns or raises")
