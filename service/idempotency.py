@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -93,7 +92,6 @@ def is_mutation_request(body: Any) -> bool:
     )
 
 
-@lru_cache(maxsize=256)
 def _is_mutation(query: Any, operation_name: Any) -> bool:
     if not isinstance(query, str) or not (operation_name is None or isinstance(operation_name, str)):
         return False
@@ -132,11 +130,12 @@ class IdempotencyStore:
     async def _claim_once(self, owner: str, key: str, body_fingerprint: str) -> Claim | Stored | Refusal | None:
         now = utcnow()
         async with self._writing() as connection:
-            await connection.execute(sa.delete(_TABLE).where(_C.created_at < now - TTL))
             row = (await connection.execute(
                 sa.select(_TABLE).where(_C.owner == owner, _C.key == key)
             )).first()
-            if row is None:
+            if row is None or row.created_at < now - TTL:
+                # A new key: forget every expired one on the way (this one included), then take it.
+                await connection.execute(sa.delete(_TABLE).where(_C.created_at < now - TTL))
                 mark = secrets.token_hex(16)
                 inserted = await connection.execute(sa.insert(_TABLE).values(
                     owner=owner, key=key, fingerprint=body_fingerprint, claim=mark, state="PENDING",
