@@ -99,23 +99,39 @@ def relation_source(relation: Relation) -> tuple[sa.FromClause, sa.ColumnElement
     return joined, link.c[relation.link_parent], extras
 
 
+Columns = tuple[str, ...] | None  #: the columns a statement selects; None: every column of the table
+
+
+def _selected(table: sa.Table, columns: Columns) -> list[sa.Column[Any]]:
+    return list(table.c) if columns is None else [table.c[name] for name in columns]
+
+
 def related_page(
-    relation: Relation, parent_ids: Sequence[int], order: Order, page: PageArgs, dialect: str, where: Spec | None = None
+    relation: Relation,
+    parent_ids: Sequence[int],
+    order: Order,
+    page: PageArgs,
+    dialect: str,
+    where: Spec | None = None,
+    columns: Columns = None,
 ) -> Statement:
-    """One page (first + 1 rows, the extra one answers hasNextPage) per parent, in one statement."""
+    """One page (first + 1 rows, the extra one answers hasNextPage) per parent, in one statement,
+    as (columns..., rel_parent, link_..., rel_rank) rows in parent order, then page order."""
     nulls, after = _after(order, relation.target.__table__, page.after)
-    statement = _related_page(relation, order, nulls, dialect, where)
+    statement = _related_page(relation, order, nulls, dialect, columns, where)
     return statement, {"ids": _ids(parent_ids, dialect), "limit": page.first + 1, **after}
 
 
 @_shape_cache(maxsize=1024)
 def _related_page(
-    relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
+    relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str, columns: Columns, where: Spec | None
 ) -> Executable:
+    if dialect == "postgresql":
+        return _lateral_page(relation, order, nulls, columns, where)
     target = relation.target.__table__
     source, parent, extras = relation_source(relation)
     number = sa.func.row_number().over(partition_by=parent, order_by=order.clauses(target)).label("rel_rank")
-    inner = sa.select(*target.c, parent.label("rel_parent"), *extras, number).select_from(source)
+    inner = sa.select(*_selected(target, columns), parent.label("rel_parent"), *extras, number).select_from(source)
     inner = inner.where(ids_in(parent, dialect))
     if where is not None:
         inner = inner.where(condition(target, where, dialect))
@@ -126,6 +142,35 @@ def _related_page(
         sa.select(ranked)
         .where(ranked.c.rel_rank <= sa.bindparam("limit", type_=sa.Integer))
         .order_by(ranked.c.rel_parent, ranked.c.rel_rank)
+    )
+
+
+def _lateral_page(
+    relation: Relation, order: Order, nulls: tuple[bool, ...] | None, columns: Columns, where: Spec | None
+) -> Executable:
+    """PostgreSQL: for each parent, `LATERAL (... ORDER BY ... LIMIT n)` reads just its page through
+    the (parent, order) index, however many rows the parent has; numbering every row of the parent
+    with a window, as SQLite does, reads them all."""
+    target = relation.target.__table__
+    source, parent, extras = relation_source(relation)
+    parents = (
+        sa.func.unnest(sa.bindparam("ids", type_=sa.ARRAY(sa.Integer)))
+        .table_valued("id", with_ordinality="ord")
+        .render_derived(name="parents")
+    )
+    clauses = order.clauses(target)
+    number = sa.func.row_number().over(order_by=clauses).label("rel_rank")
+    inner = sa.select(*_selected(target, columns), *extras, number).select_from(source).where(parent == parents.c.id)
+    if where is not None:
+        inner = inner.where(condition(target, where, "postgresql"))
+    if nulls is not None:
+        inner = inner.where(_after_condition(order, target, nulls))
+    page = inner.order_by(*clauses).limit(sa.bindparam("limit", type_=sa.Integer)).lateral("page")
+    picked = [page.c[c.name] for c in _selected(target, columns)]
+    return (
+        sa.select(*picked, parents.c.id.label("rel_parent"), *(page.c[e.name] for e in extras), page.c.rel_rank)
+        .select_from(parents.join(page, sa.true()))
+        .order_by(parents.c.ord, page.c.rel_rank)
     )
 
 
@@ -201,41 +246,62 @@ def _tab_counts(relations: tuple[Relation, ...], dialect: str) -> Executable:
     return sa.union_all(*(_counts(r, dialect, i) for i, r in enumerate(relations)))
 
 
-def child_rows(relation: Relation, parent_ids: Sequence[int], dialect: str) -> Statement:
-    """Every child row (document lines) of the parents, in their order."""
-    return _child_rows(relation, dialect), {"ids": _ids(parent_ids, dialect)}
+def folded_counts(
+    counted: tuple[tuple[Relation, Spec | None], ...], parent_ids: Sequence[int], dialect: str
+) -> Statement:
+    """Several counts of the same parents in one statement: (rel_index, rel_parent, n) rows, where
+    rel_index is the position of the (relation, filter) pair in `counted`."""
+    if _few_parts(counted):
+        return _folded_counts(counted, dialect), {"ids": _ids(parent_ids, dialect)}
+    return _folded_counts.__wrapped__(counted, dialect), {"ids": _ids(parent_ids, dialect)}
 
 
-@lru_cache(maxsize=64)
-def _child_rows(relation: Relation, dialect: str) -> Executable:
+@lru_cache(maxsize=256)
+def _folded_counts(counted: tuple[tuple[Relation, Spec | None], ...], dialect: str) -> Executable:
+    selects = [_counts(relation, dialect, i, where) for i, (relation, where) in enumerate(counted)]
+    return selects[0] if len(selects) == 1 else sa.union_all(*selects)
+
+
+def child_rows(relation: Relation, parent_ids: Sequence[int], dialect: str, columns: Columns = None) -> Statement:
+    """Every child row (document lines) of the parents, in their order; the parent column is always selected."""
+    return _child_rows(relation, dialect, columns), {"ids": _ids(parent_ids, dialect)}
+
+
+@lru_cache(maxsize=256)
+def _child_rows(relation: Relation, dialect: str, columns: Columns) -> Executable:
     target = relation.target.__table__
     parent = target.c[relation.fk]
     order = Order.parse(relation.target.default_order)
-    return sa.select(target).where(ids_in(parent, dialect)).order_by(parent, *order.clauses(target))
+    picked = _selected(target, columns)
+    if parent not in picked:
+        picked.append(parent)
+    return sa.select(*picked).where(ids_in(parent, dialect)).order_by(parent, *order.clauses(target))
 
 
-def rows_by_id(model: type[Table], ids: Sequence[int], dialect: str) -> Statement:
-    return _rows_by_id(model, dialect), {"ids": _ids(ids, dialect)}
+def rows_by_id(model: type[Table], ids: Sequence[int], dialect: str, columns: Columns = None) -> Statement:
+    return _rows_by_id(model, dialect, columns), {"ids": _ids(ids, dialect)}
 
 
-@lru_cache(maxsize=128)
-def _rows_by_id(model: type[Table], dialect: str) -> Executable:
+@lru_cache(maxsize=512)
+def _rows_by_id(model: type[Table], dialect: str, columns: Columns) -> Executable:
     table = model.__table__
-    return sa.select(table).where(ids_in(table.c.id, dialect))
+    return sa.select(*_selected(table, columns)).where(ids_in(table.c.id, dialect))
 
 
-def table_page(model: type[Table], order: Order, page: PageArgs, dialect: str, where: Spec | None = None) -> Statement:
+def table_page(
+    model: type[Table], order: Order, page: PageArgs, dialect: str, where: Spec | None = None, columns: Columns = None
+) -> Statement:
     """A page of a whole table (root lists)."""
     nulls, after = _after(order, model.__table__, page.after)
-    return _table_page(model, order, nulls, dialect, where), {"limit": page.first + 1, **after}
+    return _table_page(model, order, nulls, dialect, columns, where), {"limit": page.first + 1, **after}
 
 
 @_shape_cache(maxsize=256)
 def _table_page(
-    model: type[Table], order: Order, nulls: tuple[bool, ...] | None, dialect: str, where: Spec | None
+    model: type[Table], order: Order, nulls: tuple[bool, ...] | None, dialect: str, columns: Columns, where: Spec | None
 ) -> Executable:
     table = model.__table__
-    statement = sa.select(table)
+    statement = sa.select(*_selected(table, columns))
     if where is not None:
         statement = statement.where(condition(table, where, dialect))
     if nulls is not None:

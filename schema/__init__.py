@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.root import Query
+from schema.compiled import compiled_execution_context
 from schema.complexity import DocumentComplexity
 from schema.errors import MaskUnexpectedErrors, Schema
 from schema.filters import FilterLimits
@@ -49,6 +50,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
         extensions=extensions,
+        execution_context_class=compiled_execution_context() if settings.compiled_executor else None,
     )
     built.heavy_gate = heavy_gate  # type: ignore[attr-defined]
     return built

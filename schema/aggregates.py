@@ -37,23 +37,33 @@ class AggregateType:
             description=f"Figures over every {name} row of the list that passes its filter (not just this page).",
         )
 
-    def build(self, values: dict[str, Any]) -> Any:
+    def figures(self, values: dict[str, Any]) -> dict[str, Any]:
+        """{"count": n, "sum": {column: Decimal | None}, "min": ..., "max": ..., "avg": ...} of a row of
+        `loaders.sql` aggregates, rounded half-up to each amount's decimals."""
         count = values["count"]
 
-        def part(function: str) -> Any:
-            obj = self.values_cls.__new__(self.values_cls)
+        def part(function: str) -> dict[str, Any]:
+            out: dict[str, Any] = {}
             for column in self.columns:
                 value = values.get(f"{function}_{column}")
                 if value is not None:
                     value = Decimal(value).quantize(self.scales[column], rounding=ROUND_HALF_UP)
                     if function == "avg":  # over the rows that have a value, as SQL's avg
                         value = (value / values[f"present_{column}"]).quantize(self.scales[column], rounding=ROUND_HALF_UP)
-                obj.__dict__[column] = value
-            return obj
+                out[column] = value
+            return out
 
-        obj = self.cls.__new__(self.cls)
         values = {**values, **{f"avg_{c}": values.get(f"sum_{c}") for c in self.columns}}
-        obj.__dict__.update(count=count, **{f: part(f) for f in ("sum", "min", "max", "avg")})
+        return {"count": count, **{f: part(f) for f in ("sum", "min", "max", "avg")}}
+
+    def build(self, values: dict[str, Any]) -> Any:
+        figures = self.figures(values)
+        obj = self.cls.__new__(self.cls)
+        obj.__dict__["count"] = figures.pop("count")
+        for function, by_column in figures.items():
+            part = self.values_cls.__new__(self.values_cls)
+            part.__dict__.update(by_column)
+            obj.__dict__[function] = part
         return obj
 
 

@@ -30,7 +30,7 @@ from loaders.database import Deadline, database_trouble
 from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RetryableError
 from schema import build_schema
 from service import idempotency
-from service.auth import ANONYMOUS, authenticate, token_hash
+from service.auth import ANONYMOUS, TokenCache, authenticate, token_hash
 from service.context import Context
 from service.db import create_engine
 from service.logs import throttle_tracebacks
@@ -47,6 +47,7 @@ class GraphQLView(GraphQL):
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
         self.engine = engine
         self.settings = settings
+        self.token_cache = TokenCache(settings.token_cache_seconds)
         self.idempotency = idempotency.IdempotencyStore(
             engine,
             wait_seconds=settings.request_timeout_ms / 1000,
@@ -59,7 +60,7 @@ class GraphQLView(GraphQL):
         """Every operation needs a live token; only the GraphiQL page itself (no data) does not."""
         if isinstance(request, Request) and not self._is_ide_page(request):
             try:
-                caller = await authenticate(self.engine, request.headers.get("authorization"))
+                caller = await authenticate(self.engine, request.headers.get("authorization"), self.token_cache)
             except Exception as error:  # the database failed: never let its message out
                 request_id = _request_id(request.headers.get("x-request-id"))
                 if (trouble := database_trouble(error)) is not None:

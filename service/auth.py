@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -138,19 +141,57 @@ async def revoke_tokens(engine: AsyncEngine, name_or_prefix: str) -> int:
     return result.rowcount
 
 
-async def authenticate(engine: AsyncEngine, authorization: str | None) -> Principal | str:
+class TokenCache:
+    """Token checks remembered for a few seconds (CRMGRAPH_TOKEN_CACHE_SECONDS), so a request is one
+    round trip to the database per level, not one more for its token. What is remembered is the
+    token's row: expiry is still checked on every request, to the microsecond; a revocation is seen
+    once the row is read again, at most `seconds` later. Only tokens that exist are remembered, at
+    most `size` of them, the least recently used first out."""
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._rows: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, digest: str) -> Any | None:
+        if self.seconds <= 0:
+            return None
+        found = self._rows.get(digest)
+        if found is None:
+            return None
+        read_at, row = found
+        if time.monotonic() - read_at >= self.seconds:
+            del self._rows[digest]
+            return None
+        self._rows.move_to_end(digest)
+        return row
+
+    def put(self, digest: str, row: Any) -> None:
+        if self.seconds <= 0:
+            return
+        self._rows[digest] = (time.monotonic(), row)
+        self._rows.move_to_end(digest)
+        while len(self._rows) > self.size:
+            self._rows.popitem(last=False)
+
+
+async def authenticate(engine: AsyncEngine, authorization: str | None, cache: TokenCache | None = None) -> Principal | str:
     """The caller of a request, or why it is refused."""
     scheme, _, token = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return "missing bearer token: send Authorization: Bearer <token>"
-    table = ApiToken.__table__
-    async with engine.connect() as connection:
-        row = (await connection.execute(
-            sa.select(table.c.name, table.c.scopes, table.c.expires_at, table.c.revoked_at)
-            .where(table.c.token_hash == token_hash(token.strip()))
-        )).first()
+    digest = token_hash(token.strip())
+    row = cache.get(digest) if cache is not None else None
     if row is None:
-        return "invalid token"
+        table = ApiToken.__table__
+        async with engine.connect() as connection:
+            row = (await connection.execute(
+                sa.select(table.c.name, table.c.scopes, table.c.expires_at, table.c.revoked_at)
+                .where(table.c.token_hash == digest)
+            )).first()
+        if row is None:
+            return "invalid token"
+        if cache is not None:
+            cache.put(digest, row)
     if row.revoked_at is not None:
         return "this token was revoked"
     if row.expires_at is not None and row.expires_at <= utcnow():

@@ -61,6 +61,10 @@ class Settings:
     busy_retries: int = 4
     #: milliseconds SQLite waits for another process's write lock before a retry (PRAGMA busy_timeout)
     sqlite_busy_timeout_ms: int = 5_000
+    #: run read-only queries through the compiled executor (schema/compiled); off: graphql-core's stock one
+    compiled_executor: bool = True
+    #: seconds a token's check is remembered (0: every request asks the database); a revoked token may work this long
+    token_cache_seconds: int = 5
     #: origins a browser may call the API from (CORS); none by default
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -87,5 +91,7 @@ class Settings:
             pool_timeout_ms=_number("CRMGRAPH_POOL_TIMEOUT_MS", 5_000),
             busy_retries=_number("CRMGRAPH_BUSY_RETRIES", 4, minimum=0),
             sqlite_busy_timeout_ms=_number("CRMGRAPH_SQLITE_BUSY_TIMEOUT_MS", 5_000),
+            compiled_executor=_flag("CRMGRAPH_COMPILED_EXECUTOR", True),
+            token_cache_seconds=_number("CRMGRAPH_TOKEN_CACHE_SECONDS", 5, minimum=0),
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         )

@@ -55,17 +55,53 @@ async def test_health_and_the_graphiql_page_need_no_token_but_queries_do(gql) ->
     assert query.status_code == 401
 
 
-async def test_revoked_and_expired_tokens_stop_working(gql) -> None:
-    engine = gql.engine
-    revoked = await create_token(engine, "to-revoke", {Scope.READ})
-    expired = await create_token(engine, "expired", {Scope.READ}, expires_in=dt.timedelta(microseconds=1))
+async def _app_client(database_url: str, **settings: object) -> tuple[object, httpx.AsyncClient]:
+    app = create_app(Settings(database_url=database_url, **settings))
+    return app, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test")
+
+
+async def test_revoked_and_expired_tokens_stop_working(database_url, gql) -> None:
+    """With the token cache off, the very next request after a revocation is refused."""
+    app, http = await _app_client(database_url, token_cache_seconds=0)
+    engine = app.state.engine
+    async with http:
+        revoked = await create_token(engine, "to-revoke", {Scope.READ})
+        expired = await create_token(engine, "expired", {Scope.READ}, expires_in=dt.timedelta(microseconds=1))
+        query = {"query": "{ accounts(first: 1) { totalCount } }"}
+        assert (await http.post("/graphql", json=query, headers=_bearer(revoked))).status_code == 200
+        assert await revoke_tokens(engine, "to-revoke") == 1
+        refused = await http.post("/graphql", json=query, headers=_bearer(revoked))
+        assert refused.status_code == 401 and refused.json()["errors"][0]["message"] == "this token was revoked"
+        late = await http.post("/graphql", json=query, headers=_bearer(expired))
+        assert late.status_code == 401 and late.json()["errors"][0]["message"] == "this token has expired"
+    await engine.dispose()
+
+
+async def test_a_remembered_token_is_read_again_after_the_cache_window_and_expires_on_time(database_url, gql) -> None:
+    """CRMGRAPH_TOKEN_CACHE_SECONDS: a revocation is seen within the window; an expiry at once."""
     query = {"query": "{ accounts(first: 1) { totalCount } }"}
-    assert (await gql.http.post("/graphql", json=query, headers=_bearer(revoked))).status_code == 200
-    assert await revoke_tokens(engine, "to-revoke") == 1
-    refused = await gql.http.post("/graphql", json=query, headers=_bearer(revoked))
-    assert refused.status_code == 401 and refused.json()["errors"][0]["message"] == "this token was revoked"
-    late = await gql.http.post("/graphql", json=query, headers=_bearer(expired))
-    assert late.status_code == 401 and late.json()["errors"][0]["message"] == "this token has expired"
+    app, http = await _app_client(database_url, token_cache_seconds=1)
+    engine = app.state.engine
+    async with http:
+        token = await create_token(engine, "cached-then-revoked", {Scope.READ})
+        assert (await http.post("/graphql", json=query, headers=_bearer(token))).status_code == 200
+        assert await revoke_tokens(engine, "cached-then-revoked") == 1
+        # Within the window the remembered row still answers; after it, the row is read again.
+        assert (await http.post("/graphql", json=query, headers=_bearer(token))).status_code == 200
+        await asyncio.sleep(1.05)
+        refused = await http.post("/graphql", json=query, headers=_bearer(token))
+        assert refused.status_code == 401 and refused.json()["errors"][0]["message"] == "this token was revoked"
+    await engine.dispose()
+
+    app, http = await _app_client(database_url, token_cache_seconds=60)
+    engine = app.state.engine
+    async with http:
+        short = await create_token(engine, "short-lived", {Scope.READ}, expires_in=dt.timedelta(milliseconds=600))
+        assert (await http.post("/graphql", json=query, headers=_bearer(short))).status_code == 200
+        await asyncio.sleep(0.7)
+        late = await http.post("/graphql", json=query, headers=_bearer(short))
+        assert late.status_code == 401 and late.json()["errors"][0]["message"] == "this token has expired"
+    await engine.dispose()
 
 
 async def test_a_read_token_cannot_mutate_and_nothing_is_written(gql, factory) -> None:
@@ -93,7 +129,8 @@ def test_the_token_command_prints_a_token_once_lists_it_without_it_and_revokes_i
     assert created.returncode == 0 and token.startswith("crm_") and len(token) > 40
     listed = crmgraph("token", "list").stdout
     assert "bi-tool" in listed and "READ" in listed and "live" in listed and token not in listed and token[:12] in listed
-    app = create_app(Settings(database_url=env["CRMGRAPH_DATABASE_URL"]))
+    # The CLI revokes from another process: with the token cache off the server sees it at once.
+    app = create_app(Settings(database_url=env["CRMGRAPH_DATABASE_URL"], token_cache_seconds=0))
     with TestClient(app) as client:
         assert client.post("/graphql", json={"query": "{ accounts { totalCount } }"}, headers=_bearer(token)).status_code == 200
         assert crmgraph("token", "revoke", "bi-tool").returncode == 0

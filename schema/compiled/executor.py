@@ -1,0 +1,133 @@
+"""Where the compiled executor takes over from graphql-core.
+
+Strawberry still parses, validates and runs every extension (limits, cost, error masking) and
+owns the SDL; graphql-core still coerces the variables. Then, for a query operation, this
+executor runs a cached plan (`plan.py`) instead of resolving field by field. Mutations,
+introspection and any field the planner does not know go to the stock executor, and so does any
+query whose run raises: reads change nothing, so the stock executor answering instead gives the
+client graphql-core's own errors, paths and null propagation, exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from graphql import OperationType
+from graphql.execution.collect_fields import collect_fields
+from graphql.language import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.compiled.plan import BACKREF, Planner, RootPlan, Run, Unsupported
+
+log = logging.getLogger("crmgraph.compiled")
+
+#: Plans kept per worker: a plan is a few kilobytes; a document's plans are rebuilt when it comes back.
+PLAN_CACHE_SIZE = 512
+
+
+class _OperationPlans:
+    """The plans of one operation node, by the values of the variables its @skip/@include read."""
+
+    def __init__(self, operation: OperationDefinitionNode, fragments: dict[str, Any]) -> None:
+        self.operation = operation  # kept: the cache is keyed by its id, checked by identity
+        self.directive_variables = tuple(sorted(_directive_variables(operation.selection_set, fragments, set())))
+        self.plans: dict[tuple[Any, ...], RootPlan | None] = {}
+
+
+def _directive_variables(selection_set: SelectionSetNode | None, fragments: dict[str, Any], seen: set[str]) -> set[str]:
+    """Names of the variables an @include or @skip of these selections (fragments too) reads."""
+    names: set[str] = set()
+    for selection in selection_set.selections if selection_set else ():
+        for directive in selection.directives or ():
+            if directive.name.value in ("include", "skip"):
+                names.update(a.value.name.value for a in directive.arguments if isinstance(a.value, VariableNode))
+        if isinstance(selection, (FieldNode, InlineFragmentNode)):
+            names |= _directive_variables(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                names |= _directive_variables(fragment.definition.selection_set, fragments, seen)
+    return names
+
+
+class PlanCache:
+    """Plans by operation, least recently used first out."""
+
+    def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, _OperationPlans] = OrderedDict()
+
+    def entry(self, operation: OperationDefinitionNode, fragments: dict[str, Any]) -> _OperationPlans:
+        key = id(operation)
+        entry = self._entries.get(key)
+        if entry is None or entry.operation is not operation:
+            entry = self._entries[key] = _OperationPlans(operation, fragments)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        return entry
+
+
+def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:
+    """An executor class with its own plan cache (one per schema, so per app)."""
+    cache = PlanCache()
+    planners: dict[int, Planner] = {}
+
+    class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
+        def execute_operation(self, serially: bool | None = None) -> Any:
+            if self.operation.operation is not OperationType.QUERY or serially:
+                return super().execute_operation(serially)
+            plan = self._plan()
+            if plan is None:
+                return super().execute_operation(serially)
+            return self._run(plan)
+
+        def _plan(self) -> RootPlan | None:
+            entry = cache.entry(self.operation, self.fragments)
+            coerced = self.variable_values.coerced
+            key = tuple(coerced.get(name) for name in entry.directive_variables)
+            if key in entry.plans:
+                return entry.plans[key]
+            planner = planners.get(id(self.schema))
+            if planner is None:
+                planner = planners[id(self.schema)] = Planner(self.schema.extensions[BACKREF])
+            try:
+                root_type = self.schema.query_type
+                collected = collect_fields(
+                    self.schema, self.fragments, self.variable_values, root_type, self.operation, self.hide_suggestions
+                )
+                plan: RootPlan | None = planner.plan(self, collected.grouped_field_set)
+            except Unsupported:
+                plan = None
+            entry.plans[key] = plan
+            return plan
+
+        async def _run(self, plan: RootPlan) -> Any:
+            context = self.context_value
+            run = Run(plan_owner(planners, self.schema), context.loaders.reader, self.variable_values,
+                      self.hide_suggestions)
+            try:
+                data = await plan.run(run)
+            except Exception:  # noqa: BLE001 - the stock executor answers, with its own errors
+                log.debug("request %s: compiled run failed; the stock executor answers", context.request_id,
+                          exc_info=True)
+                result = super().execute_operation(None)
+                return await result if self.is_awaitable(result) else result
+            return self.build_response(data)
+
+    return CompiledExecutionContext
+
+
+def plan_owner(planners: dict[int, Planner], schema: Any) -> Planner:
+    return planners[id(schema)]
