@@ -4,14 +4,20 @@ and the database's own failures turned into errors a client can act on."""
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict, namedtuple
 from typing import Any, NoReturn
 
+import asyncpg
 from sqlalchemy import Row
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 from loaders.errors import RetryableError, UserInputError
+
+#: Statements compiled for asyncpg, by statement object (statements are cached per shape in
+#: loaders.sql, so this holds a few hundred at most).
+COMPILED_STATEMENTS = 512
 
 #: What PostgreSQL says when it is going away or cannot take a connection (SQLSTATE classes 08, 53, 57P).
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03")
@@ -124,7 +130,24 @@ class Reader:
             connection = self._connection or await self._open()
             return (await self._execute(connection, statement)).scalar_one()
 
-    async def _execute(self, connection: AsyncConnection, statement: tuple[Executable, dict[str, Any]]) -> Any:
+    async def records(self, statement: tuple[Executable, dict[str, Any]]) -> list[Any]:
+        """Rows of a (statement, parameters) pair as named tuples. On PostgreSQL the statement is
+        compiled once and sent to asyncpg as it is, with SQLAlchemy's own parameter and result
+        conversions applied but none of its per-execution work (cache keys, result objects)."""
+        if self.dialect != "postgresql":
+            return await self.rows(statement)
+        compiled = _compiled_for_asyncpg(statement[0], self.engine.dialect)
+        if compiled is None:  # a statement that SQLAlchemy must rewrite per execution (expanding IN)
+            return await self.rows(statement)
+        async with self._lock:
+            if self._finished:
+                return []
+            connection = self._connection or await self._open()
+            return await self._execute(connection, statement, lambda: compiled.fetch(connection, statement[1]))
+
+    async def _execute(
+        self, connection: AsyncConnection, statement: tuple[Executable, dict[str, Any]], work: Any = None
+    ) -> Any:
         left = self.deadline.remaining()
         statement_limit = self.timeout_ms / 1000 if self.timeout_ms else None
         # The request's deadline cuts a statement short when it comes before the statement timeout.
@@ -136,11 +159,12 @@ class Reader:
             delay = left if cut_by_deadline else statement_limit
             interrupt = asyncio.get_running_loop().call_later(delay, sqlite.interrupt)
         try:
+            run = work or (lambda: connection.execute(*statement))
             if self.dialect == "sqlite" or not cut_by_deadline:
-                return await connection.execute(*statement)
+                return await run()
             # asyncpg cancels the statement on the server when its task is cancelled.
             async with asyncio.timeout(left):
-                return await connection.execute(*statement)
+                return await run()
         except TimeoutError:
             await self._discard()
             raise self.deadline.error() from None
@@ -223,3 +247,78 @@ class Reader:
             connection, self._connection = self._connection, None
             if connection is not None:
                 await connection.close()
+
+
+class _AsyncpgStatement:
+    """A statement compiled once for asyncpg: its SQL, the order of its parameters with their bind
+    conversions, and its result conversions (read off the first execution's column types)."""
+
+    def __init__(self, statement: Executable, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.statement, self.compiled, self.dialect = statement, compiled, dialect
+        self.text = compiled.string
+        self.names = list(compiled.positiontup or ())
+        self.binds = compiled._bind_processors
+        columns = compiled._result_columns
+        self.row_type = namedtuple("Record", [c[0] for c in columns], rename=True)  # type: ignore[misc]
+        self.processors: list[tuple[int, Any]] | None = None
+
+    async def fetch(self, connection: AsyncConnection, parameters: dict[str, Any]) -> list[Any]:
+        values = self.compiled.construct_params(parameters)
+        binds = self.binds
+        args = [binds[name](values[name]) if name in binds else values[name] for name in self.names]
+        driver = (await connection.get_raw_connection()).driver_connection
+        try:
+            if self.processors is None:
+                prepared = await driver.prepare(self.text)
+                self.processors = self._processors([a.type.oid for a in prepared.get_attributes()])
+                records = await prepared.fetch(*args)
+            else:
+                records = await driver.fetch(self.text, *args)
+        except Exception as error:
+            raise _as_dbapi_error(error, self.text) from error
+        make, processors = self.row_type._make, self.processors
+        if not processors:
+            return [make(record) for record in records]
+        rows = []
+        for record in records:
+            row = list(record)
+            for index, convert in processors:
+                if row[index] is not None:
+                    row[index] = convert(row[index])
+            rows.append(make(row))
+        return rows
+
+    def _processors(self, oids: list[int]) -> list[tuple[int, Any]]:
+        out = []
+        for index, (column, oid) in enumerate(zip(self.compiled._result_columns, oids, strict=True)):
+            convert = column[3]._cached_result_processor(self.dialect, oid)
+            if convert is not None:
+                out.append((index, convert))
+        return out
+
+
+def _as_dbapi_error(error: Exception, text: str) -> Exception:
+    """asyncpg's own exceptions as SQLAlchemy's, so the Reader reads them as it reads every other."""
+    if isinstance(error, asyncpg.InterfaceError):
+        return sa_exc.InterfaceError(text, None, error, hide_parameters=True)
+    if isinstance(error, asyncpg.PostgresError):
+        return sa_exc.DBAPIError(text, None, error, hide_parameters=True)
+    return error
+
+
+_ASYNCPG: OrderedDict[int, _AsyncpgStatement | None] = OrderedDict()
+
+
+def _compiled_for_asyncpg(statement: Executable, dialect: Any) -> _AsyncpgStatement | None:
+    key = id(statement)
+    entry = _ASYNCPG.get(key, False)
+    if entry is not False and (entry is None or entry.statement is statement):
+        _ASYNCPG.move_to_end(key)
+        return entry
+    compiled = _AsyncpgStatement(statement, dialect)
+    plain = not (compiled.compiled.post_compile_params or compiled.compiled.literal_execute_params)
+    _ASYNCPG[key] = entry = compiled if plain else None
+    if len(_ASYNCPG) > COMPILED_STATEMENTS:
+        _ASYNCPG.popitem(last=False)
+    return entry

@@ -12,6 +12,7 @@ another twice, nested twenty levels, is then twenty small sums, not a million wa
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
@@ -31,8 +32,10 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     ValidationRule,
+    Visitor,
     get_named_type,
     value_from_ast,
+    visit,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.execution.values import get_variable_values
@@ -169,6 +172,58 @@ def alias_limit(max_aliases: int) -> type[ValidationRule]:
 
 # The node budget: it needs the variables, so it is computed when the operation is about to run.
 
+class _Costs:
+    """Costs of one document, by operation and the values of the variables that size its lists
+    (`first`, `ids`): a document sent again costs a dict lookup, not a walk."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document  # kept: the cache is keyed by its id, checked by identity
+        self.sizing = tuple(sorted(_sizing_variables(document)))
+        self.costs: dict[tuple[Any, ...], int] = {}
+
+
+def _sizing_variables(document: DocumentNode) -> set[str]:
+    names: set[str] = set()
+
+    class Find(Visitor):
+        def enter_argument(self, node: Any, *_: Any) -> None:
+            if node.name.value in ("first", "ids"):
+                visit(node.value, Collect())
+
+    class Collect(Visitor):
+        def enter_variable(self, node: Any, *_: Any) -> None:
+            names.add(node.name.value)
+
+    visit(document, Find())
+    return names
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value if isinstance(value, (int, str, type(None))) else repr(value)
+
+
+_COSTS: OrderedDict[int, _Costs] = OrderedDict()
+COST_CACHE_SIZE = 512
+
+
+def cached_requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
+    """`requested_nodes`, remembered per document and sizing variables (at most COST_CACHE_SIZE documents)."""
+    entry = _COSTS.get(id(document))
+    if entry is None or entry.document is not document:
+        entry = _COSTS[id(document)] = _Costs(document)
+        if len(_COSTS) > COST_CACHE_SIZE:
+            _COSTS.popitem(last=False)
+    else:
+        _COSTS.move_to_end(id(document))
+    key = (operation_name, *(_frozen(variables.get(name)) for name in entry.sizing))
+    cost = entry.costs.get(key)
+    if cost is None:
+        if len(entry.costs) >= COST_CACHE_SIZE:
+            entry.costs.clear()
+        cost = entry.costs[key] = requested_nodes(schema, document, operation_name, variables)
+    return cost
+
+
 def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
@@ -239,7 +294,7 @@ class NodeBudget(SchemaExtension):
         context = self.execution_context
         operation = get_operation_ast(context.graphql_document, context.operation_name) if context.graphql_document else None
         if isinstance(operation, OperationDefinitionNode) and context.result is None:  # None: not refused already
-            self.cost = requested_nodes(
+            self.cost = cached_requested_nodes(
                 context.schema._schema, context.graphql_document, context.operation_name, context.variables or {}
             )
             if self.cost > self.budget:

@@ -15,7 +15,7 @@ stock executor answer, so errors keep graphql-core's paths and null propagation 
 
 from __future__ import annotations
 
-import base64
+import binascii
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +28,9 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    ListValueNode,
+    ObjectValueNode,
+    VariableNode,
     get_named_type,
 )
 from graphql.execution.collect_fields import FieldDetails, collect_subfields
@@ -73,6 +76,44 @@ class FieldRef:
     def of(cls, definition: Any, details: list[FieldDetails]) -> FieldRef:
         return cls(definition, details[0].node, definition.extensions[BACKREF])
 
+    @property
+    def literal(self) -> bool:
+        """Whether the arguments are written out in the document (no variable): then they are the
+        same on every run, and read once."""
+        return not any(_has_variable(argument.value) for argument in self.node.arguments or ())
+
+
+def _has_variable(value: Any) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
+
+
+class ListArguments:
+    """`first`, `after`, `filter` and `orderBy` of a list field, read and checked once per run, or
+    once for good when they are literals."""
+
+    def __init__(self, model: type[Table], ref: FieldRef) -> None:
+        self.model, self.ref = model, ref
+        self._fixed: tuple[Order, Any, PageArgs, bool] | None = None
+
+    def read(self, run: Run) -> _State:
+        fixed = self._fixed
+        if fixed is None:
+            args = run.arguments(self.ref)
+            order, where, page = _list_request(
+                self.model, args["first"], args.get("after"), args.get("filter"), args.get("order_by")
+            )
+            fixed = (order, where, page, args.get("after") is not None)
+            if self.ref.literal:
+                self._fixed = fixed
+        order, where, page, after = fixed
+        return _State(order=order, where=where, page=page, after=after)
+
 
 class Run:
     """One execution of a plan: the request's reader and variables."""
@@ -84,7 +125,7 @@ class Run:
         self.states: dict[int, Any] = {}
 
     async def rows(self, statement: sql.Statement) -> list[Any]:
-        return await self.reader.rows(statement)
+        return await self.reader.records(statement)
 
     def prepare(self, element: Any) -> None:
         """Read the arguments of every field of the plan before any statement runs: a bad one
@@ -123,10 +164,10 @@ class Columns:
 def global_id_of(type_name: str) -> Callable[[int], str]:
     """`schema.node.global_id` for one type, with its prefix made once."""
     prefix = f"{type_name}:"
-    encode = base64.b64encode
+    encode = binascii.b2a_base64
 
     def make(pk: int) -> str:
-        return encode((prefix + str(pk)).encode()).decode()
+        return encode((prefix + str(pk)).encode(), newline=False).decode()
 
     return make
 
@@ -261,14 +302,11 @@ class ConnectionChild(Child):
     """A paged relation of the parent rows (a tab): `first`, `after`, `filter`, `orderBy`."""
 
     def __init__(self, relation: Relation, ref: FieldRef, shape: ConnectionShape) -> None:
-        self.relation, self.ref, self.shape = relation, ref, shape
+        self.relation, self.shape = relation, shape
+        self.arguments = ListArguments(relation.target, ref)
 
     def prepare(self, run: Run) -> _State:
-        args = run.arguments(self.ref)
-        order, where, page = _list_request(
-            self.relation.target, args["first"], args.get("after"), args.get("filter"), args.get("order_by")
-        )
-        return _State(order=order, where=where, page=page, after=args.get("after") is not None)
+        return self.arguments.read(run)
 
     def counts_wanted(self, state: _State) -> list[tuple[Relation, Any]]:
         return [(self.relation, state.where)] if self.shape.needs_count else []
@@ -306,14 +344,11 @@ class RootListChild:
     """A whole table as a connection at the root (`accounts`, `invoices`, ...)."""
 
     def __init__(self, model: type[Table], ref: FieldRef, shape: ConnectionShape) -> None:
-        self.model, self.ref, self.shape = model, ref, shape
+        self.model, self.shape = model, shape
+        self.arguments = ListArguments(model, ref)
 
     def prepare(self, run: Run) -> _State:
-        args = run.arguments(self.ref)
-        order, where, page = _list_request(
-            self.model, args["first"], args.get("after"), args.get("filter"), args.get("order_by")
-        )
-        return _State(order=order, where=where, page=page, after=args.get("after") is not None)
+        return self.arguments.read(run)
 
     def parts(self) -> list[Selection]:
         return self.shape.selections
