@@ -268,6 +268,7 @@ class _AsyncpgStatement:
         binds = self.binds
         args = [binds[name](values[name]) if name in binds else values[name] for name in self.names]
         driver = (await connection.get_raw_connection()).driver_connection
+        self._announce(connection.sync_connection, args)
         try:
             if self.processors is None:
                 prepared = await driver.prepare(self.text)
@@ -288,6 +289,14 @@ class _AsyncpgStatement:
                     row[index] = convert(row[index])
             rows.append(make(row))
         return rows
+
+    def _announce(self, connection: Any, args: list[Any]) -> None:
+        """What SQLAlchemy does for each statement it sends: echo it (CRMGRAPH_ECHO_SQL) and tell the
+        `before_cursor_execute` listeners (the tests count statements with one)."""
+        if connection._echo:
+            connection._log_info(self.text)
+        if connection.dispatch.before_cursor_execute:
+            connection.dispatch.before_cursor_execute(connection, None, self.text, tuple(args), None, False)
 
     def _processors(self, oids: list[int]) -> list[tuple[int, Any]]:
         out = []

@@ -99,9 +99,7 @@ def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:
             key = tuple(coerced.get(name) for name in entry.directive_variables)
             if key in entry.plans:
                 return entry.plans[key]
-            planner = planners.get(id(self.schema))
-            if planner is None:
-                planner = planners[id(self.schema)] = Planner(self.schema.extensions[BACKREF])
+            planner = self._planner()
             try:
                 root_type = self.schema.query_type
                 collected = collect_fields(
@@ -113,10 +111,15 @@ def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:
             entry.plans[key] = plan
             return plan
 
+        def _planner(self) -> Planner:
+            planner = planners.get(id(self.schema))
+            if planner is None:
+                planner = planners[id(self.schema)] = Planner(self.schema.extensions[BACKREF])
+            return planner
+
         async def _run(self, plan: RootPlan) -> Any:
             context = self.context_value
-            run = Run(plan_owner(planners, self.schema), context.loaders.reader, self.variable_values,
-                      self.hide_suggestions)
+            run = Run(self._planner(), context.loaders.reader, self.variable_values, self.hide_suggestions)
             try:
                 data = await plan.run(run)
             except Exception:  # noqa: BLE001 - the stock executor answers, with its own errors
@@ -128,6 +131,3 @@ def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:
 
     return CompiledExecutionContext
 
-
-def plan_owner(planners: dict[int, Planner], schema: Any) -> Planner:
-    return planners[id(schema)]

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 from graphql import (
-    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -818,7 +817,3 @@ class Planner:
                     columns.append((value_key, python_name))
                 entries.append(("part", key, name, values_type.name, columns))
         return entries
-
-
-def is_interface(gtype: Any) -> bool:
-    return isinstance(gtype, GraphQLInterfaceType)
