@@ -267,9 +267,11 @@ class _AsyncpgStatement:
         values = self.compiled.construct_params(parameters)
         binds = self.binds
         args = [binds[name](values[name]) if name in binds else values[name] for name in self.names]
-        driver = (await connection.get_raw_connection()).driver_connection
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
         self._announce(connection.sync_connection, args)
         try:
+            await _in_transaction(raw.dbapi_connection, driver)
             if self.processors is None:
                 prepared = await driver.prepare(self.text)
                 self.processors = self._processors([a.type.oid for a in prepared.get_attributes()])
@@ -305,6 +307,19 @@ class _AsyncpgStatement:
             if convert is not None:
                 out.append((index, convert))
         return out
+
+
+async def _in_transaction(adapted: Any, driver: Any) -> None:
+    """Begin the connection's transaction as SQLAlchemy's asyncpg adapter does on its first statement
+    (it begins lazily, and these statements bypass it): the request's REPEATABLE READ, READ ONLY
+    snapshot starts with whichever statement comes first, and the adapter ends it as its own."""
+    if adapted._transaction is not None or adapted.isolation_level == "autocommit":
+        return
+    transaction = driver.transaction(
+        isolation=adapted.isolation_level, readonly=adapted.readonly, deferrable=adapted.deferrable
+    )
+    await transaction.start()
+    adapted._transaction = transaction
 
 
 def _as_dbapi_error(error: Exception, text: str) -> Exception:
