@@ -145,6 +145,12 @@ class Reader:
             connection = self._connection or await self._open()
             return await self._execute(connection, statement, lambda: compiled.fetch(connection, statement[1]))
 
+    async def records_many(self, statements: list[tuple[Executable, dict[str, Any]]]) -> list[list[Any]]:
+        """The rows of several statements, one after the other. (Sending a level's statements as one
+        query, `SELECT ARRAY(SELECT ROW(s.*) FROM (...) s), ...`, was measured: it saves under 0.1 ms
+        on a tab page and doubles the BI page, whose many records asyncpg then decodes one by one.)"""
+        return [await self.records(statement) for statement in statements]
+
     async def _execute(
         self, connection: AsyncConnection, statement: tuple[Executable, dict[str, Any]], work: Any = None
     ) -> Any:
@@ -263,23 +269,18 @@ class _AsyncpgStatement:
         self.row_type = namedtuple("Record", [c[0] for c in columns], rename=True)  # type: ignore[misc]
         self.processors: list[tuple[int, Any]] | None = None
 
-    async def fetch(self, connection: AsyncConnection, parameters: dict[str, Any]) -> list[Any]:
+    def arguments(self, parameters: dict[str, Any]) -> list[Any]:
         values = self.compiled.construct_params(parameters)
         binds = self.binds
-        args = [binds[name](values[name]) if name in binds else values[name] for name in self.names]
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        self._announce(connection.sync_connection, args)
-        try:
-            await _in_transaction(raw.dbapi_connection, driver)
-            if self.processors is None:
-                prepared = await driver.prepare(self.text)
-                self.processors = self._processors([a.type.oid for a in prepared.get_attributes()])
-                records = await prepared.fetch(*args)
-            else:
-                records = await driver.fetch(self.text, *args)
-        except Exception as error:
-            raise _as_dbapi_error(error, self.text) from error
+        return [binds[name](values[name]) if name in binds else values[name] for name in self.names]
+
+    async def learn_types(self, driver: Any) -> None:
+        """The result conversions, from the column types PostgreSQL gives the prepared statement."""
+        if self.processors is None:
+            prepared = await driver.prepare(self.text)
+            self.processors = self._processors([a.type.oid for a in prepared.get_attributes()])
+
+    def rows(self, records: Any) -> list[Any]:
         make, processors = self.row_type._make, self.processors
         if not processors:
             return [make(record) for record in records]
@@ -291,6 +292,19 @@ class _AsyncpgStatement:
                     row[index] = convert(row[index])
             rows.append(make(row))
         return rows
+
+    async def fetch(self, connection: AsyncConnection, parameters: dict[str, Any]) -> list[Any]:
+        args = self.arguments(parameters)
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        self._announce(connection.sync_connection, args)
+        try:
+            await _in_transaction(raw.dbapi_connection, driver)
+            await self.learn_types(driver)
+            records = await driver.fetch(self.text, *args)
+        except Exception as error:
+            raise _as_dbapi_error(error, self.text) from error
+        return self.rows(records)
 
     def _announce(self, connection: Any, args: list[Any]) -> None:
         """What SQLAlchemy does for each statement it sends: echo it (CRMGRAPH_ECHO_SQL) and tell the

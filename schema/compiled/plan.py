@@ -126,6 +126,12 @@ class Run:
     async def rows(self, statement: sql.Statement) -> list[Any]:
         return await self.reader.records(statement)
 
+    async def many(self, statements: list[sql.Statement]) -> list[list[Any]]:
+        """The rows of several statements; on PostgreSQL in one round trip."""
+        if not statements:
+            return []
+        return await self.reader.records_many(statements)
+
     def prepare(self, element: Any) -> None:
         """Read the arguments of every field of the plan before any statement runs: a bad one
         refuses the request before it costs the database anything."""
@@ -194,19 +200,30 @@ class Selection:
         return list(self.children)
 
     async def resolve(self, run: Run, rows: Sequence[Any]) -> list[dict[str, Any]]:
-        """The answer for each row, in order; one statement per child for all rows."""
+        """The answer for each row, in order: the statements of every child (one per relation, one
+        for all counts) go out together, then each child builds its answers and runs the level below."""
         if not rows:
             return []
         pks = [row[0] for row in rows]
         states = [run.state(child) for child in self.children]
-        await _fold_counts(run, self.children, states, pks)
-        results = [await child.load(run, rows, pks, state) for child, state in zip(self.children, states, strict=True)]
+        counting = _counts_statement(run, self.children, states, pks)
+        reads = [child.reads(run, rows, pks, state) for child, state in zip(self.children, states, strict=True)]
+        found = await run.many([*([counting[0]] if counting else []), *(s for r in reads for s in r)])
+        if counting:
+            _share_counts(counting[1], found.pop(0))
+        results = []
+        for child, state, statements in zip(self.children, states, reads, strict=True):
+            mine, found = found[: len(statements)], found[len(statements) :]
+            results.append(await child.complete(run, rows, pks, state, mine))
         assert self._build is not None
         return self._build(rows, results)
 
 
-async def _fold_counts(run: Run, children: list[Child], states: list[Any], pks: list[int]) -> None:
-    """Every count the children of a level need, for every parent, in one statement."""
+def _counts_statement(
+    run: Run, children: list[Child], states: list[Any], pks: list[int]
+) -> tuple[sql.Statement, list[tuple[Any, int]]] | None:
+    """One statement for every count the children of a level need, for every parent, and whose
+    state each count goes to."""
     counted: list[tuple[Relation, Any]] = []
     owners: list[tuple[Any, int]] = []
     for child, state in zip(children, states, strict=True):
@@ -214,9 +231,13 @@ async def _fold_counts(run: Run, children: list[Child], states: list[Any], pks: 
             counted.append(request)
             owners.append((state, position))
     if not counted:
-        return
-    found: list[dict[int, int]] = [{} for _ in counted]
-    for index, parent, n in await run.rows(sql.folded_counts(tuple(counted), pks, run.dialect)):
+        return None
+    return sql.folded_counts(tuple(counted), pks, run.dialect), owners
+
+
+def _share_counts(owners: list[tuple[Any, int]], rows: list[Any]) -> None:
+    found: list[dict[int, int]] = [{} for _ in owners]
+    for index, parent, n in rows:
         found[index][parent] = n
     for (state, position), counts in zip(owners, found, strict=True):
         state.counts[position] = counts
@@ -269,7 +290,14 @@ class Child:
     def counts_wanted(self, state: Any) -> list[tuple[Relation, Any]]:
         return []
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: Any) -> dict[int, Any]:
+    def reads(self, run: Run, rows: Sequence[Any], pks: list[int], state: Any) -> list[sql.Statement]:
+        """The statements this field needs for all parent rows of the level (sent with its siblings')."""
+        return []
+
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: Any, found: list[list[Any]]
+    ) -> dict[int, Any]:
+        """Each parent's answer, from the rows its statements read."""
         raise NotImplementedError
 
 
@@ -313,20 +341,31 @@ class ConnectionChild(Child):
     def parts(self) -> list[Selection]:
         return self.shape.selections
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> dict[int, Any]:
-        shape = self.shape
-        pages: dict[int, list[Any]] = defaultdict(list)
+    def reads(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> list[sql.Statement]:
         assert state.page is not None and state.order is not None
+        statements = []
+        if self.shape.needs_rows:
+            columns = _with_order(self.shape, state.order)
+            statements.append(
+                sql.related_page(self.relation, pks, state.order, state.page, run.dialect, state.where, columns)
+            )
+        if self.shape.needs_aggregate:
+            statements.append(sql.related_aggregates(self.relation, pks, run.dialect, state.where))
+        return statements
+
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
+    ) -> dict[int, Any]:
+        shape = self.shape
+        assert state.page is not None and state.order is not None
+        pages: dict[int, list[Any]] = defaultdict(list)
         if shape.needs_rows:
-            columns = _with_order(shape, state.order)
-            statement = sql.related_page(self.relation, pks, state.order, state.page, run.dialect, state.where, columns)
-            parent_at = len(columns)
-            for row in await run.rows(statement):
+            parent_at = len(_with_order(shape, state.order))
+            for row in found.pop(0):
                 pages[row[parent_at]].append(row)
         aggregates: dict[int, dict[str, Any]] = {}
         if shape.needs_aggregate:
-            found = await run.rows(sql.related_aggregates(self.relation, pks, run.dialect, state.where))
-            aggregates = {row.rel_parent: row._asdict() for row in found}
+            aggregates = {row.rel_parent: row._asdict() for row in found.pop(0)}
         first = state.page.first
         per_parent = [(pk, pages.get(pk, [])) for pk in pks]
         trimmed = [(pk, page[:first], len(page) > first) for pk, page in per_parent]
@@ -356,17 +395,17 @@ class RootListChild:
         shape = self.shape
         state = run.state(self)
         order, where, page = state.order, state.where, state.page
-        rows: list[Any] = []
+        statements = []
         if shape.needs_rows:
-            columns = _with_order(shape, order)
-            rows = await run.rows(sql.table_page(self.model, order, page, run.dialect, where, columns))
-        count = 0
+            statements.append(sql.table_page(self.model, order, page, run.dialect, where, _with_order(shape, order)))
         if shape.needs_count:
-            count = await run.reader.scalar(sql.table_count(self.model, run.dialect, where))
-        aggregate: dict[str, Any] = {"count": 0}
+            statements.append(sql.table_count(self.model, run.dialect, where))
         if shape.needs_aggregate:
-            (row,) = await run.rows(sql.table_aggregates(self.model, run.dialect, where))
-            aggregate = row._asdict()
+            statements.append(sql.table_aggregates(self.model, run.dialect, where))
+        found = await run.many(statements)
+        rows: list[Any] = found.pop(0) if shape.needs_rows else []
+        count = found.pop(0)[0][0] if shape.needs_count else 0
+        aggregate: dict[str, Any] = found.pop(0)[0]._asdict() if shape.needs_aggregate else {"count": 0}
         trimmed = [(0, rows[: page.first], len(rows) > page.first)]
         (answer,) = await _connection_answers(
             run, shape, trimmed, state, 0, counts={0: count}, aggregates=lambda _pk: aggregate
@@ -492,13 +531,18 @@ class ChildListChild(Child):
     def parts(self) -> list[Selection]:
         return [self.selection]
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> dict[int, Any]:
+    def reads(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> list[sql.Statement]:
+        return [sql.child_rows(self.relation, pks, run.dialect, self.selection.columns.frozen())]
+
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
+    ) -> dict[int, Any]:
         columns = self.selection.columns.frozen()
         parent_at = columns.index(self.relation.fk) if self.relation.fk in columns else len(columns)
-        found = await run.rows(sql.child_rows(self.relation, pks, run.dialect, columns))
-        built = await self.selection.resolve(run, found)
+        (lines,) = found
+        built = await self.selection.resolve(run, lines)
         grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
-        for row, answer in zip(found, built, strict=True):
+        for row, answer in zip(lines, built, strict=True):
             grouped[row[parent_at]].append(answer)
         return grouped
 
@@ -511,10 +555,14 @@ class TaxBreakdownChild(Child):
     def __init__(self, relation: Relation, entries: list[tuple[str, str]]) -> None:
         self.relation, self.entries = relation, entries
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> dict[int, Any]:
-        found = await run.rows(sql.child_rows(self.relation, pks, run.dialect, self.COLUMNS))
+    def reads(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> list[sql.Statement]:
+        return [sql.child_rows(self.relation, pks, run.dialect, self.COLUMNS)]
+
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
+    ) -> dict[int, Any]:
         grouped: dict[int, list[tuple[Any, Any, Any]]] = {pk: [] for pk in pks}
-        for row in found:
+        for row in found[0]:
             grouped[row[4]].append((row[1], row[2], row[3]))
         return {pk: [self._entry(g) for g in tax_breakdown(lines)] for pk, lines in grouped.items()}
 
@@ -533,14 +581,18 @@ class BackLinkChild(Child):
     def parts(self) -> list[Selection]:
         return [self.selection]
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> dict[int, Any]:
-        keys = [row[self.column_at] for row in rows]
-        wanted = sorted({k for k in keys if k is not None})
+    def reads(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> list[sql.Statement]:
+        wanted = sorted({row[self.column_at] for row in rows} - {None})
+        return [sql.rows_by_id(self.target, wanted, run.dialect, self.selection.columns.frozen())] if wanted else []
+
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
+    ) -> dict[int, Any]:
         by_id: dict[int, Any] = {}
-        if wanted:
-            found = await run.rows(sql.rows_by_id(self.target, wanted, run.dialect, self.selection.columns.frozen()))
-            by_id = dict(zip((row[0] for row in found), await self.selection.resolve(run, found), strict=True))
-        return {pk: by_id.get(key) for pk, key in zip(pks, keys, strict=True)}
+        if found:
+            (targets,) = found
+            by_id = dict(zip((row[0] for row in targets), await self.selection.resolve(run, targets), strict=True))
+        return {pk: by_id.get(row[self.column_at]) for pk, row in zip(pks, rows, strict=True)}
 
 
 class TabsChild(Child):
@@ -552,7 +604,9 @@ class TabsChild(Child):
     def counts_wanted(self, state: _State) -> list[tuple[Relation, Any]]:
         return [(tab, None) for tab in self.tabs] if self.wants_count else []
 
-    async def load(self, run: Run, rows: Sequence[Any], pks: list[int], state: _State) -> dict[int, Any]:
+    async def complete(
+        self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
+    ) -> dict[int, Any]:
         answers = {}
         for pk in pks:
             tabs = []
@@ -598,10 +652,13 @@ class NodeRoot:
             if key is not None:
                 by_model[key[0]].add(key[1])
         answers: dict[tuple[type[Table], int], Any] = {}
-        for model, pks in by_model.items():
-            selection = self.selections[model.type_name()]
-            found = await run.rows(sql.rows_by_id(model, sorted(pks), run.dialect, selection.columns.frozen()))
-            for row, answer in zip(found, await selection.resolve(run, found), strict=True):
+        selections = [self.selections[model.type_name()] for model in by_model]
+        found = await run.many([
+            sql.rows_by_id(model, sorted(pks), run.dialect, selection.columns.frozen())
+            for (model, pks), selection in zip(by_model.items(), selections, strict=True)
+        ])
+        for model, selection, rows in zip(by_model, selections, found, strict=True):
+            for row, answer in zip(rows, await selection.resolve(run, rows), strict=True):
                 answers[(model, row[0])] = answer
         values = [None if key is None else answers.get(key) for key in keys]
         return values if self.many else values[0]
