@@ -8,6 +8,7 @@ from collections import OrderedDict, namedtuple
 from typing import Any, NoReturn
 
 import asyncpg
+import sqlalchemy as sa
 from sqlalchemy import Row
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -112,6 +113,7 @@ class Reader:
         self.deadline = deadline or Deadline(None)
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()  # one connection runs one statement at a time
+        self._raw: tuple[AsyncConnection, Any] | None = None  # the connection's pooled DBAPI connection
         self._finished = False
 
     async def rows(self, statement: tuple[Executable, dict[str, Any]]) -> list[Row[Any]]:
@@ -143,7 +145,10 @@ class Reader:
             if self._finished:
                 return []
             connection = self._connection or await self._open()
-            return await self._execute(connection, statement, lambda: compiled.fetch(connection, statement[1]))
+            if self._raw is None or self._raw[0] is not connection:
+                self._raw = (connection, await connection.get_raw_connection())
+            raw = self._raw[1]
+            return await self._execute(connection, statement, lambda: compiled.fetch(connection, raw, statement[1]))
 
     async def records_many(self, statements: list[tuple[Executable, dict[str, Any]]]) -> list[list[Any]]:
         """The rows of several statements, one after the other. (Sending a level's statements as one
@@ -219,7 +224,7 @@ class Reader:
 
     async def _discard(self) -> None:
         """Give up the connection after a failure: a cancelled or broken one is not reused."""
-        connection, self._connection = self._connection, None
+        connection, self._connection, self._raw = self._connection, None, None
         if connection is not None:
             try:
                 await connection.invalidate()
@@ -250,7 +255,7 @@ class Reader:
         batches are still reading. After the final close, nothing opens a connection again."""
         async with self._lock:
             self._finished = final
-            connection, self._connection = self._connection, None
+            connection, self._connection, self._raw = self._connection, None, None
             if connection is not None:
                 await connection.close()
 
@@ -293,9 +298,8 @@ class _AsyncpgStatement:
             rows.append(make(row))
         return rows
 
-    async def fetch(self, connection: AsyncConnection, parameters: dict[str, Any]) -> list[Any]:
+    async def fetch(self, connection: AsyncConnection, raw: Any, parameters: dict[str, Any]) -> list[Any]:
         args = self.arguments(parameters)
-        raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         self._announce(connection.sync_connection, args)
         try:
@@ -317,6 +321,8 @@ class _AsyncpgStatement:
     def _processors(self, oids: list[int]) -> list[tuple[int, Any]]:
         out = []
         for index, (column, oid) in enumerate(zip(self.compiled._result_columns, oids, strict=True)):
+            if isinstance(column[3], sa.Enum):
+                continue  # kept as the name it is stored as: every enum's values are its names (models.enums)
             convert = column[3]._cached_result_processor(self.dialect, oid)
             if convert is not None:
                 out.append((index, convert))

@@ -42,6 +42,7 @@ from loaders.database import Reader
 from loaders.errors import UserInputError
 from loaders.paging import Order, PageArgs, row_cursor
 from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
+from models.enums import Tax
 from resolvers.totals import tax_breakdown
 from schema.connection import _list_request
 from schema.node import parse_global_id, pk_of
@@ -562,8 +563,8 @@ class TaxBreakdownChild(Child):
         self, run: Run, rows: Sequence[Any], pks: list[int], state: _State, found: list[list[Any]]
     ) -> dict[int, Any]:
         grouped: dict[int, list[tuple[Any, Any, Any]]] = {pk: [] for pk in pks}
-        for row in found[0]:
-            grouped[row[4]].append((row[1], row[2], row[3]))
+        for row in found[0]:  # the tax as its name (Reader.records keeps enums as stored)
+            grouped[row[4]].append((None if row[1] is None else Tax(row[1]), row[2], row[3]))
         return {pk: [self._entry(g) for g in tax_breakdown(lines)] for pk, lines in grouped.items()}
 
     def _entry(self, group: Any) -> dict[str, Any]:
