@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -41,13 +42,14 @@ async def _pg_reachable() -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A freshly migrated database of the requested kind, dropped at the end of the session."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("db") / "crmgraph.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        migrate(url)
+@contextlib.contextmanager
+def scratch_database(kind: str, directory: Path, prefix: str, prepare: Callable[[str], None] = migrate) -> Iterator[str]:
+    """A database of its own of this kind (a SQLite file in `directory`, or a new PostgreSQL database
+    named after `prefix`), made ready by `prepare(url)` and dropped afterwards. In CI a PostgreSQL that
+    cannot be reached is a failure, elsewhere a skip."""
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / f'{prefix}.db'}"
+        prepare(url)
         yield url
         return
     if not asyncio.run(_pg_reachable()):
@@ -55,15 +57,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         if IN_CI:
             pytest.fail(f"{message}: CI requires it", pytrace=False)
         pytest.skip(message)
-    name = f"crmgraph_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
     admin = sa.make_url(PG_ADMIN_DSN.replace("postgresql://", "postgresql+asyncpg://", 1))
     url = admin.set(database=name).render_as_string(hide_password=False)
     try:
-        migrate(url)
+        prepare(url)
         yield url
     finally:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database of the requested kind, dropped at the end of the session."""
+    with scratch_database(request.param, tmp_path_factory.mktemp("db"), "crmgraph_test") as url:
+        yield url
 
 
 async def _pg_admin(statement: str) -> None:

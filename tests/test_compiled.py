@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,7 +37,7 @@ from service.migrate import migrate
 from service.seed import seed_demo
 from service.settings import Settings
 from tests.compiled_corpus import CORPUS, Document
-from tests.conftest import IN_CI, PG_ADMIN_DSN, _pg_admin, _pg_reachable
+from tests.conftest import scratch_database
 
 SDL = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -50,25 +49,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 def demo_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own with a small demo, dropped afterwards: the session database of conftest
     must not see these rows, other tests count rows there."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('compiled') / 'demo.db'}"
-        _migrate_and_seed(url)
+    with scratch_database(request.param, tmp_path_factory.mktemp("compiled"), "crmgraph_compiled",
+                          _migrate_and_seed) as url:
         yield url
-        return
-    if not asyncio.run(_pg_reachable()):
-        message = f"PostgreSQL is not reachable at {PG_ADMIN_DSN}"
-        if IN_CI:
-            pytest.fail(f"{message}: CI requires it", pytrace=False)
-        pytest.skip(message)
-    name = f"crmgraph_compiled_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    admin = sa.make_url(PG_ADMIN_DSN.replace("postgresql://", "postgresql+asyncpg://", 1))
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    try:
-        _migrate_and_seed(url)
-        yield url
-    finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _migrate_and_seed(url: str) -> None:
