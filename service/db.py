@@ -50,7 +50,14 @@ def create_engine(
         event.listen(engine.sync_engine, "connect", functools.partial(_configure_sqlite, busy_timeout_ms=sqlite_busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
-    server_settings = {"statement_timeout": str(statement_timeout_ms)} if statement_timeout_ms else {}
+    # Every statement is prepared once per connection and run many times with new ids. Left to
+    # itself ("auto"), PostgreSQL plans `= ANY($1)` and `LATERAL ... LIMIT $n` afresh on every run,
+    # because a plan for the actual array always looks cheaper: the 18 folded counts of the contact
+    # screen spent more time being planned than run. A generic plan is made once per connection:
+    # the contact screen's statements went from 1.41 to 0.62 ms, the tab page's from 0.97 to 0.56 ms.
+    server_settings = {"plan_cache_mode": "force_generic_plan"}
+    if statement_timeout_ms:
+        server_settings["statement_timeout"] = str(statement_timeout_ms)
     return create_async_engine(
         url, echo=echo, hide_parameters=True, connect_args={"server_settings": server_settings}, **pool
     )
