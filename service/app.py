@@ -311,6 +311,16 @@ class _TooLarge(Exception):
     pass
 
 
+def _cors(settings: Settings) -> list[Middleware]:
+    """CORS for the configured origins; with none, no middleware at all on the way of every request
+    (a browser then gets no CORS headers, which refuses cross-origin calls just as well)."""
+    if not settings.cors_origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                       allow_headers=["authorization", "content-type", "x-request-id", "idempotency-key"],
+                       expose_headers=["x-request-id", "retry-after", "idempotent-replayed"])]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     throttle_tracebacks()  # one traceback per distinct error a minute: an outage must not flood the log
@@ -340,12 +350,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # A Route, not a Mount: a Mount answers /graphql with a 307 to /graphql/.
     app = Starlette(
         routes=[Route("/graphql", GraphQLView(engine, settings)), Route("/health", health)],
-        middleware=[
-            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-            Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                       allow_headers=["authorization", "content-type", "x-request-id", "idempotency-key"],
-                       expose_headers=["x-request-id", "retry-after", "idempotent-replayed"]),
-        ],
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes), *_cors(settings)],
         lifespan=lifespan,
     )
     app.state.engine = engine

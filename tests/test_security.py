@@ -235,6 +235,15 @@ async def test_cors_answers_only_the_allowed_origins(database_url) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
+async def test_without_cors_origins_no_origin_is_allowed(gql) -> None:
+    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type"}
+    answer = await gql.http.options("/graphql", headers={"origin": "https://crm.example.mx", **preflight})
+    assert answer.status_code >= 400 and "access-control-allow-origin" not in answer.headers
+    query = await gql.http.post("/graphql", json={"query": "{ __typename }"},
+                                headers={"origin": "https://crm.example.mx", "authorization": f"Bearer {gql.tokens['read']}"})
+    assert query.status_code == 200 and "access-control-allow-origin" not in query.headers
+
+
 async def test_introspection_and_graphiql_can_be_switched_off(database_url) -> None:
     app = create_app(Settings(database_url=database_url, introspection=False, graphiql=False))
     token = await create_token(app.state.engine, "introspection", {Scope.READ})
