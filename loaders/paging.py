@@ -37,6 +37,13 @@ class Order:
 
     terms: tuple[OrderTerm, ...]
 
+    def __hash__(self) -> int:
+        """The terms' hash, made once: statement caches key on the order for every statement sent."""
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = self.__dict__["_hash"] = hash(self.terms)
+        return known
+
     @classmethod
     def parse(cls, spec: tuple[str, ...]) -> Order:
         """`("-date", "name")` -> date descending, name ascending, then id descending (the id

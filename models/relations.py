@@ -46,9 +46,12 @@ from models.sales import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Relation:
-    """One related list of a parent: a foreign key on the target, or a link table between them."""
+    """One related list of a parent: a foreign key on the target, or a link table between them.
+
+    Each is made once, here, so it is compared and hashed by identity: statement caches key on it
+    for every statement a request sends."""
 
     parent: type[Table]
     field: str  #: GraphQL field name on the parent type
