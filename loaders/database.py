@@ -4,7 +4,7 @@ and the database's own failures turned into errors a client can act on."""
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 from typing import Any, NoReturn
 
 import asyncpg
@@ -14,6 +14,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
+from loaders.caches import IdentityCache
 from loaders.errors import RetryableError, UserInputError
 
 #: Statements compiled for asyncpg, by statement object (statements are cached per shape in
@@ -266,7 +267,7 @@ class _AsyncpgStatement:
 
     def __init__(self, statement: Executable, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
-        self.statement, self.compiled, self.dialect = statement, compiled, dialect
+        self.compiled, self.dialect = compiled, dialect
         self.text = compiled.string
         self.names = list(compiled.positiontup or ())
         self.binds = compiled._bind_processors
@@ -351,18 +352,14 @@ def _as_dbapi_error(error: Exception, text: str) -> Exception:
     return error
 
 
-_ASYNCPG: OrderedDict[int, _AsyncpgStatement | None] = OrderedDict()
+_ASYNCPG = IdentityCache(COMPILED_STATEMENTS)
 
 
 def _compiled_for_asyncpg(statement: Executable, dialect: Any) -> _AsyncpgStatement | None:
-    key = id(statement)
-    entry = _ASYNCPG.get(key, False)
-    if entry is not False and (entry is None or entry.statement is statement):
-        _ASYNCPG.move_to_end(key)
-        return entry
-    compiled = _AsyncpgStatement(statement, dialect)
-    plain = not (compiled.compiled.post_compile_params or compiled.compiled.literal_execute_params)
-    _ASYNCPG[key] = entry = compiled if plain else None
-    if len(_ASYNCPG) > COMPILED_STATEMENTS:
-        _ASYNCPG.popitem(last=False)
-    return entry
+    """The statement compiled for asyncpg; None for one SQLAlchemy must rewrite per execution."""
+    found, compiled = _ASYNCPG.get(statement)
+    if not found:
+        compiled = _AsyncpgStatement(statement, dialect)
+        plain = not (compiled.compiled.post_compile_params or compiled.compiled.literal_execute_params)
+        compiled = _ASYNCPG.put(compiled if plain else None, statement)
+    return compiled

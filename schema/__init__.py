@@ -9,7 +9,6 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -22,18 +21,19 @@ from schema.filters import FilterLimits
 from schema.limits import NodeBudget, alias_limit, depth_limit
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import NODE_TYPES
+from schema.validation import ValidatedDocuments
 from service.settings import Settings
 
 
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
-    # The rule classes are made once: ValidationCache keys on them, so a document is validated once.
+    # The rule classes are made once: ValidatedDocuments keys on them, so a document is validated once.
     limits = [depth_limit(settings.max_depth), alias_limit(settings.max_aliases)]
     # One per worker: how many heavy queries run at once (see NodeBudget).
     heavy_gate = asyncio.Semaphore(settings.heavy_concurrency)
     extensions = [
         ParserCache,
-        ValidationCache,
+        ValidatedDocuments,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         DocumentComplexity,
         lambda: AddValidationRules(limits),

@@ -34,6 +34,7 @@ from graphql.validation import OverlappingFieldsCanBeMergedRule
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
+from loaders.caches import IdentityCache
 from schema.limits import per_fragment, spread_names
 
 #: Selections in one selection set: its fields, fragment spreads and inline fragments, with those
@@ -138,13 +139,17 @@ class BoundedOverlappingFields(OverlappingFieldsCanBeMergedRule):
         return None
 
 
+#: Documents whose complexity was judged, by identity (the parser cache hands out the same one again).
+_JUDGED = IdentityCache(512)
+
+
 class DocumentComplexity(SchemaExtension):
     """Refuses a too complex document as soon as it is parsed, before graphql-core validates it,
     and bounds the one validation rule whose cost is not linear in the document."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        # The same class each time: ValidationCache keys on the rules, so its hits are kept.
+        # The same class each time: ValidatedDocuments keys on the rules, so its hits are kept.
         context.validation_rules = tuple(
             BoundedOverlappingFields if rule is OverlappingFieldsCanBeMergedRule else rule
             for rule in context.validation_rules
@@ -155,8 +160,10 @@ class DocumentComplexity(SchemaExtension):
         yield
         document = self.execution_context.graphql_document
         if document is not None:  # None: it did not parse, and that error is the answer
-            error = document_too_complex(document)
+            found, error = _JUDGED.get(document)
+            if not found:
+                error = _JUDGED.put(document_too_complex(document), document)
             if error is not None:
                 # Raised, it ends the request before validation, as a syntax error does; set as a
-                # pre-execution error, ValidationCache would still validate.
+                # pre-execution error, ValidatedDocuments would still validate.
                 raise error

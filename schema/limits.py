@@ -12,7 +12,6 @@ another twice, nested twenty levels, is then twenty small sums, not a million wa
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
@@ -41,6 +40,8 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+
+from loaders.caches import IdentityCache
 
 _IDS = GraphQLNonNull(GraphQLList(GraphQLNonNull(GraphQLInt)))
 Figure = TypeVar("Figure")
@@ -177,7 +178,6 @@ class _Costs:
     (`first`, `ids`): a document sent again costs a dict lookup, not a walk."""
 
     def __init__(self, document: DocumentNode) -> None:
-        self.document = document  # kept: the cache is keyed by its id, checked by identity
         self.sizing = tuple(sorted(_sizing_variables(document)))
         self.costs: dict[tuple[Any, ...], int] = {}
 
@@ -202,19 +202,15 @@ def _frozen(value: Any) -> Any:
     return tuple(_frozen(v) for v in value) if isinstance(value, list) else value if isinstance(value, (int, str, type(None))) else repr(value)
 
 
-_COSTS: OrderedDict[int, _Costs] = OrderedDict()
 COST_CACHE_SIZE = 512
+_COSTS = IdentityCache(COST_CACHE_SIZE)
 
 
 def cached_requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
     """`requested_nodes`, remembered per document and sizing variables (at most COST_CACHE_SIZE documents)."""
-    entry = _COSTS.get(id(document))
-    if entry is None or entry.document is not document:
-        entry = _COSTS[id(document)] = _Costs(document)
-        if len(_COSTS) > COST_CACHE_SIZE:
-            _COSTS.popitem(last=False)
-    else:
-        _COSTS.move_to_end(id(document))
+    found, entry = _COSTS.get(document)
+    if not found:
+        entry = _COSTS.put(_Costs(document), document)
     key = (operation_name, *(_frozen(variables.get(name)) for name in entry.sizing))
     cost = entry.costs.get(key)
     if cost is None:

@@ -11,7 +11,6 @@ client graphql-core's own errors, paths and null propagation, exactly.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from graphql import OperationType
@@ -26,6 +25,7 @@ from graphql.language import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loaders.caches import IdentityCache
 from schema.compiled.plan import BACKREF, Planner, RootPlan, Run, Unsupported
 
 log = logging.getLogger("crmgraph.compiled")
@@ -38,7 +38,6 @@ class _OperationPlans:
     """The plans of one operation node, by the values of the variables its @skip/@include read."""
 
     def __init__(self, operation: OperationDefinitionNode, fragments: dict[str, Any]) -> None:
-        self.operation = operation  # kept: the cache is keyed by its id, checked by identity
         self.directive_variables = tuple(sorted(_directive_variables(operation.selection_set, fragments, set())))
         self.plans: dict[tuple[Any, ...], RootPlan | None] = {}
 
@@ -61,22 +60,14 @@ def _directive_variables(selection_set: SelectionSetNode | None, fragments: dict
 
 
 class PlanCache:
-    """Plans by operation, least recently used first out."""
+    """Plans by operation node (the parser cache hands out the same one for the same text)."""
 
     def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
-        self.size = size
-        self._entries: OrderedDict[int, _OperationPlans] = OrderedDict()
+        self._entries = IdentityCache(size)
 
     def entry(self, operation: OperationDefinitionNode, fragments: dict[str, Any]) -> _OperationPlans:
-        key = id(operation)
-        entry = self._entries.get(key)
-        if entry is None or entry.operation is not operation:
-            entry = self._entries[key] = _OperationPlans(operation, fragments)
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(key)
-        return entry
+        found, entry = self._entries.get(operation)
+        return entry if found else self._entries.put(_OperationPlans(operation, fragments), operation)
 
 
 def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:

@@ -1,0 +1,35 @@
+"""Validation remembered per parsed document.
+
+Strawberry's ParserCache hands out the same DocumentNode for the same query text. Its
+ValidationCache then keys an lru_cache on that document, and hashing a document walks every node
+of it on every request. This cache keys on the document's identity instead, checked against the
+object it keeps, so a document sent again costs a dict lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from loaders.caches import IdentityCache
+
+#: Documents whose validation is kept per worker (their errors too: a refused document stays refused).
+VALIDATED_DOCUMENTS = 512
+
+
+_VALIDATED = IdentityCache(VALIDATED_DOCUMENTS)
+
+
+class ValidatedDocuments(SchemaExtension):
+    """Validation once per (schema, document, rules)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema, document, rules = context.schema._schema, context.graphql_document, tuple(context.validation_rules)
+        found, errors = _VALIDATED.get(schema, document, *rules)
+        if not found:
+            errors = _VALIDATED.put(validate_document(schema, document, rules), schema, document, *rules)
+        context.pre_execution_errors = errors
+        yield
