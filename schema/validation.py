@@ -23,13 +23,16 @@ _VALIDATED = IdentityCache(VALIDATED_DOCUMENTS)
 
 
 class ValidatedDocuments(SchemaExtension):
-    """Validation once per (schema, document, rules)."""
+    """Validation once per (schema, document, rules): the errors by rule set, per document."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         schema, document, rules = context.schema._schema, context.graphql_document, tuple(context.validation_rules)
-        found, errors = _VALIDATED.get(schema, document, *rules)
+        found, by_rules = _VALIDATED.get(schema, document)
         if not found:
-            errors = _VALIDATED.put(validate_document(schema, document, rules), schema, document, *rules)
+            by_rules = _VALIDATED.put({}, schema, document)
+        errors = by_rules.get(rules)
+        if errors is None:
+            errors = by_rules[rules] = validate_document(schema, document, rules)
         context.pre_execution_errors = errors
         yield

@@ -16,6 +16,7 @@ stock executor answer, so errors keep graphql-core's paths and null propagation 
 from __future__ import annotations
 
 import binascii
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -54,8 +55,8 @@ LINES_OF: dict[type[Table], Relation] = {r.parent: r for r in RELATIONS if not r
 #: GraphQL scalars whose Python values are not JSON values as they are: how the stock schema writes them.
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "Decimal": str,
-    "Date": lambda value: value.isoformat(),
-    "DateTime": lambda value: value.isoformat(),
+    "Date": dt.date.isoformat,
+    "DateTime": dt.datetime.isoformat,
 }
 
 
@@ -142,6 +143,10 @@ class Run:
 
     def state(self, element: Any) -> Any:
         return self.states[id(element)]
+
+    def coerced(self, ref: FieldRef) -> dict[str, Any]:
+        """The field's arguments as graphql-core coerced them (GraphQL names, input objects as dicts)."""
+        return get_argument_values(ref.definition, ref.node, self.variable_values, None, self.hide_suggestions)
 
     def arguments(self, ref: FieldRef) -> dict[str, Any]:
         """The field's arguments as its resolver would get them (python names, input objects built)."""
@@ -637,7 +642,7 @@ class NodeRoot:
         return None if model is None else (model, pk)
 
     def prepare(self, run: Run) -> list[tuple[type[Table], int] | None]:
-        args = run.arguments(self.ref)
+        args = run.coerced(self.ref)  # IDs: strings as graphql-core coerced them, nothing to build
         ids = args["ids"] if self.many else [args["id"]]
         if self.many and len(ids) > 100:
             raise UserInputError(f"nodes takes at most 100 ids, got {len(ids)}")
