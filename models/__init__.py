@@ -19,9 +19,9 @@ from models.sales import (
     PurchaseOrderLine,
     Quote,
     QuoteLine,
+    RentalSubscription,
     SalesOrder,
     SalesOrderLine,
-    Subscription,
 )
 
 #: Every table exposed as a GraphQL Node, by GraphQL type name.
@@ -32,7 +32,7 @@ NODE_MODELS: dict[str, type[Table]] = {
         Product, Service, Email, Document, Campaign, CalendarEvent,
         Invoice, PaymentCfdi, CreditNote, TransferInvoice, CashFlow, BankTransaction, Commission,
         Opportunity, Project, Quote, QuoteLine, SalesOrder, SalesOrderLine, PurchaseOrder, PurchaseOrderLine,
-        Subscription, WarehouseMovement, LotSerial, Asset, ServiceContract,
+        RentalSubscription, WarehouseMovement, LotSerial, Asset, ServiceContract,
         ActivityLog, Comment, SupportCase, ChatChannel,
     )
 }

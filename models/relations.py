@@ -40,9 +40,9 @@ from models.sales import (
     PurchaseOrderLine,
     Quote,
     QuoteLine,
+    RentalSubscription,
     SalesOrder,
     SalesOrderLine,
-    Subscription,
 )
 
 
@@ -98,7 +98,7 @@ ACCOUNT_TABS: tuple[Relation, ...] = (
         "Relaciones entre cuentas de clientes", "Corporate relations to other accounts (parent, subsidiary, affiliate, partner)."),
     _link(Account, "services", Service, AccountService, "No inventariables",
           "Servicios asociados a clientes", "Services the account contracted or is interested in."),
-    _fk(Account, "subscriptions", Subscription, "account_id", "Rentas y Suscripciones",
+    _fk(Account, "subscriptions", RentalSubscription, "account_id", "Rentas y Suscripciones",
         "Rentas y suscripciones por cliente", "Rentals and subscriptions billed to the account."),
     _fk(Account, "paymentCfdis", PaymentCfdi, "account_id", "CFDIs Pagos",
         "CFDIs de pago por cliente", "Payment CFDIs (complementos de pago) of the account, newest first."),

@@ -138,8 +138,8 @@ class PurchaseOrderLine(DocumentLine, Table, table=True):
     purchase_order_id: int = ref("purchase_order", "Purchase order of the line.", required=True, owned=True)
 
 
-class Subscription(Table, table=True):
-    __tablename__ = "subscription"
+class RentalSubscription(Table, table=True):
+    __tablename__ = "rental_subscription"
     label: ClassVar[str] = "Renta o suscripción: a recurring service billed to an account."
     default_order: ClassVar[tuple[str, ...]] = ("-start_date",)
 

@@ -37,6 +37,15 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 class Schema(strawberry.Schema):
+    def as_str(self) -> str:
+        """The SDL, with its `schema { ... }` block written out: without it, every SDL reader takes a
+        type named like a root (Query, Mutation, Subscription) for that root."""
+        roots = [f"  {operation}: {root.name}" for operation, root in (
+            ("query", self._schema.query_type), ("mutation", self._schema.mutation_type),
+            ("subscription", self._schema.subscription_type),
+        ) if root is not None]
+        return "schema {\n" + "\n".join(roots) + "\n}\n\n" + super().as_str()
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         request_id = _request_id(execution_context)
         for error in errors:

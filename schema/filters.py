@@ -330,7 +330,7 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
         namespace["__annotations__"] = annotations
         for key, value in namespace.items():
             setattr(cls, key, value)
-        cls._plan = plan  # not a GraphQL field: a column may be called "plan" (Subscription)
+        cls._plan = plan  # not a GraphQL field: a column may be called "plan" (RentalSubscription)
         strawberry.input(cls, name=f"{name}Filter", description=(
             f"Which {name} rows to keep. Fields combine with AND. A filter holds {_SIZE_RULE}, "
             f"and nests at most {MAX_NESTING} levels."

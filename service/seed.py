@@ -1563,8 +1563,8 @@ class _Seeder:
                 end = _add_months(next_billing, step * rng.randint(1, 12)) - timedelta(days=1)
             if status is SubscriptionStatus.PAUSED:
                 next_billing = None
-        self._add("subscription", {
-            "id": self._id("subscription"),
+        self._add("rental_subscription", {
+            "id": self._id("rental_subscription"),
             "account_id": account.id,
             "plan": plan,
             "status": status,

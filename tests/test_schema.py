@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, build_schema
 
 from schema import schema
 
@@ -13,6 +13,15 @@ SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 def test_schema_graphql_is_the_printed_live_schema() -> None:
     assert SDL.read_text() == schema.as_str() + "\n", "schema.graphql is stale: run `make schema` and commit it"
+
+
+def test_every_sdl_reader_finds_the_roots_the_server_has() -> None:
+    """An explicit schema block, and no type named like a root operation: graphql-core (like the
+    Relay compiler and graphql-inspector) then reads the same roots from schema.graphql."""
+    built = build_schema(SDL.read_text())
+    assert (built.query_type.name, built.mutation_type.name, built.subscription_type) == ("Query", "Mutation", None)
+    assert "RentalSubscription" in built.type_map and "Subscription" not in built.type_map
+    assert SDL.read_text().startswith("schema {\n  query: Query\n  mutation: Mutation\n}\n")
 
 
 def test_every_type_field_and_argument_has_a_description() -> None:
