@@ -33,7 +33,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     heavy_gate = asyncio.Semaphore(settings.heavy_concurrency)
     extensions = [
         ParserCache,
-        ValidatedDocuments,
+        lambda: ValidatedDocuments(hide_suggestions=not settings.introspection),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         DocumentComplexity,
         lambda: AddValidationRules(limits),
@@ -50,7 +50,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
         extensions=extensions,
-        execution_context_class=compiled_execution_context() if settings.compiled_executor else None,
+        execution_context_class=compiled_execution_context(
+            compiled=settings.compiled_executor, hide_suggestions=not settings.introspection
+        ),
     )
     built.heavy_gate = heavy_gate  # type: ignore[attr-defined]
     return built

@@ -159,6 +159,13 @@ class DocumentComplexity(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         yield
         document = self.execution_context.graphql_document
+        if document is not None and self.execution_context._provided_operation_name is None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:  # GraphQL over HTTP: an error, and nothing runs (not the first one)
+                raise GraphQLError(
+                    f"the document holds {len(operations)} operations: name the one to run in `operationName`",
+                    operations, extensions={"code": "BAD_REQUEST"},
+                )
         if document is not None:  # None: it did not parse, and that error is the answer
             found, error = _JUDGED.get(document)
             if not found:

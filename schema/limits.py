@@ -293,12 +293,25 @@ class NodeBudget(SchemaExtension):
             self.cost = cached_requested_nodes(
                 context.schema._schema, context.graphql_document, context.operation_name, context.variables or {}
             )
+            # The budget is per HTTP request: the operations of a batch share it.
+            request = context.context
+            spent = getattr(request, "requested_nodes", 0) + self.cost
             if self.cost > self.budget:
                 context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
                     f"this query could read up to {self.cost} rows; the node budget is {self.budget} "
                     "(CRMGRAPH_NODE_BUDGET): ask for smaller pages (`first`) or fewer nested lists",
                     extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "budget": self.budget},
                 )])
+            elif spent > self.budget:
+                context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
+                    f"this query could read up to {self.cost} rows, and the operations of this request together "
+                    f"{spent}; the node budget is {self.budget} per request (CRMGRAPH_NODE_BUDGET): send fewer "
+                    "operations in one batch, or ask for smaller pages",
+                    extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "requestCost": spent,
+                                "budget": self.budget},
+                )])
+            elif request is not None and hasattr(request, "requested_nodes"):
+                request.requested_nodes = spent
         heavy = (
             self.heavy_gate is not None and self.cost is not None and self.heavy_cost is not None
             and self.cost > self.heavy_cost and context.result is None

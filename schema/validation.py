@@ -9,9 +9,13 @@ object it keeps, so a document sent again costs a dict lookup.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from graphql import validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from loaders.caches import IdentityCache
 
@@ -23,7 +27,13 @@ _VALIDATED = IdentityCache(VALIDATED_DOCUMENTS)
 
 
 class ValidatedDocuments(SchemaExtension):
-    """Validation once per (schema, document, rules): the errors by rule set, per document."""
+    """Validation once per (schema, document, rules): the errors by rule set, per document. With
+    `hide_suggestions` (introspection off) no error suggests a name ("Did you mean ...?"): that
+    would tell the schema to whoever guesses."""
+
+    def __init__(self, hide_suggestions: bool = False) -> None:
+        super().__init__()
+        self.hide_suggestions = hide_suggestions
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -33,6 +43,13 @@ class ValidatedDocuments(SchemaExtension):
             by_rules = _VALIDATED.put({}, schema, document)
         errors = by_rules.get(rules)
         if errors is None:
-            errors = by_rules[rules] = validate_document(schema, document, rules)
+            errors = by_rules[rules] = self._validate(schema, document, rules)
         context.pre_execution_errors = errors
         yield
+
+    def _validate(self, schema: Any, document: Any, rules: tuple[Any, ...]) -> list[Any]:
+        if not self.hide_suggestions:
+            return validate_document(schema, document, rules)
+        # Strawberry's validate_document with graphql-core's hide_suggestions: the same rules.
+        every_rule = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+        return validate(schema, document, every_rule, hide_suggestions=True)

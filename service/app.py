@@ -40,8 +40,38 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 log = logging.getLogger("crmgraph.errors")
 
 
+class Refused(HTTPException):
+    """A request refused before any operation runs, with the headers its status calls for (Allow)."""
+
+    def __init__(self, status_code: int, reason: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code, reason)
+        self.headers = headers or {}
+
+
+#: The `extensions.code` of a request refused with this HTTP status.
+_STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE",
+                 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view with per-request loaders, orjson, and GraphQL-over-HTTP responses."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry answers a refused request in plain text; here every refusal is a GraphQL
+        response body, `{"errors": [...]}`, in the media type the client accepts."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as refusal:
+            headers = dict(getattr(refusal, "headers", {}))
+            if refusal.status_code == 405 and "allow" not in {k.lower() for k in headers}:
+                headers["Allow"] = "GET, POST"
+            response = _error_response(request, refusal.status_code, refusal.reason,
+                                       _STATUS_CODES.get(refusal.status_code, "BAD_REQUEST"), headers=headers)
+        await response(scope, receive, send)
 
     def __init__(self, engine: Any, settings: Settings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
@@ -146,14 +176,35 @@ class GraphQLView(GraphQL):
         )
 
     async def execute_operation(self, *, context: Context, **kwargs: Any) -> Any:
-        """Run the operation(s), then end the request's read transaction, whatever happened."""
+        """Run the operation(s), then end the request's read transaction, whatever happened. The
+        operations of a batch run one after another, in the order given (Strawberry runs them all at
+        once): a mutation may depend on the one before it."""
+        request_data = kwargs["request_data"]
         try:
+            if isinstance(request_data, list):
+                answers = []
+                for data in request_data:
+                    answers.append(await self.execute_single(
+                        request=kwargs["request"], request_adapter=kwargs["request_adapter"],
+                        sub_response=kwargs["sub_response"], context=context, root_value=kwargs["root_value"],
+                        request_data=data,
+                    ))
+                return answers
             return await super().execute_operation(context=context, **kwargs)
         finally:
             try:
                 await context.loaders.close()
             except Exception:  # the answer is ready: a failing close is for the log, not the client
                 log.exception("request %s: closing the read connection failed", context.request_id)
+
+    async def execute_single(self, *, request_adapter: Any, **kwargs: Any) -> Any:
+        """A mutation sent with GET is a 405 that says to POST it."""
+        try:
+            return await super().execute_single(request_adapter=request_adapter, **kwargs)
+        except HTTPException as refusal:
+            if request_adapter.method == "GET" and "mutations are not allowed" in refusal.reason:
+                raise Refused(405, "mutations are not allowed with GET: send them with POST", {"Allow": "POST"}) from None
+            raise
 
     def parse_json(self, data: str | bytes) -> object:
         """A request body is a JSON object, or an array of them (a batch); anything else is a 400."""
@@ -200,9 +251,17 @@ class GraphQLView(GraphQL):
         if isinstance(response_data, dict) and not committed and _only_retryable_failures(response_data):
             response.status_code = 503  # nothing ran to its end: the client should try again shortly
             response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        answers = response_data if isinstance(response_data, list) else [response_data]
+        refused = [_failed_before_execution(answer) for answer in answers]
+        if any(refused):  # a request error: no `data` at all (GraphQL over HTTP), not `"data": null`
+            for answer, before in zip(answers, refused, strict=True):
+                if before:
+                    answer.pop("data", None)
+            response.body = self.encode_json(response_data)
+            response.headers["content-length"] = str(len(response.body))
         if getattr(sub_response, "wants_graphql_response", False):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
-            if isinstance(response_data, dict) and _failed_before_execution(response_data):
+            if all(refused):
                 response.status_code = 400
         return response
 
@@ -246,9 +305,12 @@ def _error_response(
     retry_after: int | None = None,
     request_id: str | None = None,
     extensions: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """A refusal shaped as a GraphQL response, in the media type the client accepts."""
-    headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
+    headers = dict(headers or {})
+    if retry_after is not None:
+        headers["retry-after"] = str(retry_after)
     if request_id is not None:
         headers["x-request-id"] = request_id
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"

@@ -26,6 +26,8 @@ class Context:
     busy_retries: int = 4
     #: run inside every write transaction of the request, just before its commit (the idempotency mark)
     before_commit: list[Callable[[AsyncConnection], Awaitable[None]]] = field(default_factory=list)
+    #: rows the operations of this request may read, by the node budget: a batch shares one budget
+    requested_nodes: int = 0
 
     def note_commit(self) -> None:
         """A write of this request has committed: its answer must never say "nothing was written"."""

@@ -481,8 +481,8 @@ query($id: ID!) {
     Document("an operation name that is not in the document", "query A { accounts { totalCount } }",
              operation_name="B", errors=True),
     # GraphQL says this is an error; Strawberry runs the first operation. Either way both executors must agree.
-    Document("several operations and no name: the first runs",
-             "query A { accounts(first: 1) { totalCount } } query B { __typename }"),
+    Document("several operations and no name: none runs",
+             "query A { accounts(first: 1) { totalCount } } query B { __typename }", errors=True),
     Document("too deep", "{ accounts(first: 1) { nodes { %s name %s } } }" % (
         "contacts(first: 1) { nodes { account { " * 3, "} } } " * 3), errors=True),
     Document("too many aliases", "{ %s }" % " ".join(f"a{i}: accounts(first: 1) {{ totalCount }}" for i in range(31)),

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+
+import httpx
+import pytest
+
+from models import Account, Scope
+from service.app import create_app
+from service.auth import create_token
+from service.settings import Settings
+from tests.client import gid
 
 
 def _auth(gql) -> dict[str, str]:  # noqa: ANN001
@@ -113,3 +123,102 @@ async def test_every_request_gives_its_connection_back_even_after_errors(gql, fa
     await asyncio.sleep(0.2)  # batches that outlived their request finish here
     assert pool.checkedout() == before
     assert (await gql.http.get("/health")).status_code == 200
+
+
+# --- GraphQL over HTTP, to the letter (issue 11) ------------------------------------------------------
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+MALFORMED = {
+    "unknown operationName": {"json": {"query": "query A { __typename }", "operationName": "Z"}},
+    "missing query": {"json": {"variables": {}}},
+    "invalid JSON": {"content": b"{nope", "headers": {"content-type": "application/json"}},
+    "unsupported content type": {"content": b"{ __typename }", "headers": {"content-type": "text/plain"}},
+    "body not an object": {"json": [1]},
+    "batch over the limit": {"json": [{"query": "{ __typename }"}] * 11},
+    "body nested too deeply": {"content": b"[" * 100_000 + b"]" * 100_000, "headers": {"content-type": "application/json"}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE, "application/json"])
+async def test_every_malformed_request_is_a_json_error_in_the_accepted_media_type(gql, case, accept) -> None:
+    request = MALFORMED[case]
+    headers = {**_auth(gql), "accept": accept, **request.get("headers", {})}
+    reply = await gql.http.post("/graphql", headers=headers, **{k: v for k, v in request.items() if k != "headers"})
+    assert 400 <= reply.status_code < 500, reply.text
+    assert reply.headers["content-type"].startswith(accept), reply.headers["content-type"]
+    body = reply.json()
+    assert list(body) == ["errors"] and body["errors"][0]["message"] and body["errors"][0]["extensions"]["code"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ nope }", "{ accounts { ", "query($n: Int!) { accounts(first: $n) { totalCount } }",
+     "{ accounts(first: 100) { nodes { contacts(first: 100) { nodes { cases(first: 100) { totalCount } } } } } }"],
+)
+async def test_a_request_error_carries_no_data_key(gql, query) -> None:
+    for accept, status in ((GRAPHQL_RESPONSE, 400), ("application/json", 200)):
+        reply = await gql.http.post("/graphql", json={"query": query}, headers={**_auth(gql), "accept": accept})
+        assert reply.status_code == status and "data" not in reply.json() and reply.json()["errors"], reply.text
+
+
+async def test_several_operations_without_an_operation_name_are_an_error_and_none_runs(gql, factory) -> None:
+    source = await factory.insert(Account)
+    mutation = (f'mutation Copy {{ duplicateAccount(input: {{sourceId: "{gid("Account", source)}", name: "Copia", '
+                'rfc: "XAXX010101000", taxRegime: "616", cfdiUse: "S01"}) { account { id } } } query Count { __typename }')
+    before = await _accounts(gql)
+    reply = await gql.http.post("/graphql", json={"query": mutation},
+                                headers={"authorization": f"Bearer {gql.tokens['write']}", "accept": GRAPHQL_RESPONSE})
+    assert reply.status_code == 400 and "operationName" in reply.json()["errors"][0]["message"]
+    assert "data" not in reply.json() and await _accounts(gql) == before
+    named = await gql.http.post("/graphql", json={"query": mutation, "operationName": "Count"},
+                                headers={"authorization": f"Bearer {gql.tokens['write']}"})
+    assert named.json()["data"] == {"__typename": "Query"} and await _accounts(gql) == before
+
+
+async def _accounts(gql) -> int:  # noqa: ANN001
+    return (await gql("{ accounts(first: 1) { totalCount } }")).data["accounts"]["totalCount"]
+
+
+async def test_a_mutation_over_get_is_405_allow_post_and_other_methods_are_405_allow_get_post(gql) -> None:
+    reply = await gql.http.get("/graphql", params={"query": "mutation { __typename }"}, headers=_auth(gql))
+    assert reply.status_code == 405 and reply.headers["allow"] == "POST"
+    assert reply.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    put = await gql.http.put("/graphql", json={"query": "{ __typename }"}, headers=_auth(gql))
+    assert put.status_code == 405 and put.headers["allow"] == "GET, POST" and put.json()["errors"]
+
+
+async def test_the_operations_of_a_batch_share_one_node_budget(gql) -> None:
+    costly = {"query": "{ accounts(first: 100) { nodes { contacts(first: 100) { totalCount } } } }"}  # 10,100 rows
+    reply = await gql.http.post("/graphql", json=[costly] * 5, headers=_auth(gql))
+    answers = reply.json()
+    assert [("data" in a) for a in answers] == [True, True, True, True, False]
+    assert answers[4]["errors"][0]["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 10_100, "requestCost": 50_500,
+                                                     "budget": 50_000}
+
+
+async def test_the_mutations_of_a_batch_run_one_after_another_in_order(gql, factory) -> None:
+    source = await factory.insert(Account)
+    copy = {"query": f'mutation {{ duplicateAccount(input: {{sourceId: "{gid("Account", source)}", name: "Copia", '
+                     'rfc: "XAXX010101000", taxRegime: "616", cfdiUse: "S01"}) { account { id } } }'}
+    count = {"query": "{ accounts(first: 1) { totalCount } }"}
+    before = await _accounts(gql)
+    reply = await gql.http.post("/graphql", json=[count, copy, count, copy, count],
+                                headers={"authorization": f"Bearer {gql.tokens['write']}"})
+    totals = [a["data"]["accounts"]["totalCount"] for a in reply.json()[::2]]
+    assert totals == [before, before + 1, before + 2]
+
+
+async def test_with_introspection_off_no_error_suggests_a_name(database_url) -> None:
+    app = create_app(Settings(database_url=database_url, introspection=False))
+    token = await create_token(app.state.engine, f"no-suggestions-{uuid.uuid4().hex[:8]}", {Scope.READ})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crmgraph.test") as http:
+        headers = {"authorization": f"Bearer {token}"}
+        field = await http.post("/graphql", json={"query": '{ acount(id: "x") { name } }'}, headers=headers)
+        enum = await http.post("/graphql", headers=headers, json={
+            "query": "query($o: [InvoiceOrder!]) { invoices(orderBy: $o) { totalCount } }",
+            "variables": {"o": [{"field": "TOTL", "direction": "ASC"}]}})
+    await app.state.engine.dispose()
+    for reply in (field, enum):
+        message = reply.json()["errors"][0]["message"]
+        assert message and "Did you mean" not in message and "account" not in message.replace("acount", "")

@@ -70,14 +70,24 @@ class PlanCache:
         return entry if found else self._entries.put(_OperationPlans(operation, fragments), operation)
 
 
-def compiled_execution_context() -> type[StrawberryGraphQLCoreExecutionContext]:
-    """An executor class with its own plan cache (one per schema, so per app)."""
+def compiled_execution_context(
+    *, compiled: bool = True, hide_suggestions: bool = False
+) -> type[StrawberryGraphQLCoreExecutionContext]:
+    """An executor class with its own plan cache (one per schema, so per app). `compiled=False`
+    leaves every operation to graphql-core; `hide_suggestions` keeps "Did you mean ...?" out of
+    the errors of variables (introspection off)."""
     cache = PlanCache()
     planners: dict[int, Planner] = {}
 
     class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
+        @classmethod
+        def build(cls, *args: Any, **kwargs: Any) -> Any:
+            if hide_suggestions:
+                kwargs["hide_suggestions"] = True
+            return super().build(*args, **kwargs)
+
         def execute_operation(self, serially: bool | None = None) -> Any:
-            if self.operation.operation is not OperationType.QUERY or serially:
+            if not compiled or self.operation.operation is not OperationType.QUERY or serially:
                 return super().execute_operation(serially)
             plan = self._plan()
             if plan is None:
