@@ -132,7 +132,7 @@ async def duplicate_account(
         values.update(overrides)
         for field, model in _REFERENCES.items():
             if field in overrides and overrides[field] is not None and await session.get(model, overrides[field]) is None:
-                problems.add([to_camel_case(field)], ErrorCode.NOT_FOUND, f"there is no {model.__name__} with that id")
+                problems.add([to_camel_case(field)], ErrorCode.NOT_FOUND, f"there is no {model.type_name()} with that id")
         if source is not None:
             copied = f"copied from {source.account_no}"
             validation.fiscal_profile(

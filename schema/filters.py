@@ -29,6 +29,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types.unset import UNSET
+from strawberry.utils.str_converters import to_camel_case
 
 import schema.enums  # noqa: F401 - registers the enums first
 from loaders.errors import UserInputError
@@ -238,6 +239,7 @@ class _Column:
 
     def __init__(self, model: type[Table], name: str, ids: bool = False) -> None:
         self.model, self.name, self.ids = model, name, ids
+        self.field = to_camel_case(name)  #: the filter field as the client wrote it: errors name it, not the column
         kind = model.__table__.c[name].type
         self.enum_class = kind.enum_class if isinstance(kind, sa.Enum) else None
         # Beyond NUMERIC(p, s) no row can match, and PostgreSQL would refuse to compare.
@@ -250,12 +252,12 @@ class _Column:
             return self.enum_class(value)
         if isinstance(value, str):
             if "\x00" in value:
-                raise UserInputError(f"filter on {self.name}: text cannot contain the NUL character (U+0000)")
+                raise UserInputError(f"filter on {self.field}: text cannot contain the NUL character (U+0000)")
         elif isinstance(value, Decimal):
             if self.limit is not None and abs(value) >= self.limit:
-                raise UserInputError(f"filter on {self.name}: a value is out of range (less than {self.limit} in absolute value)")
+                raise UserInputError(f"filter on {self.field}: a value is out of range (less than {self.limit} in absolute value)")
         elif isinstance(value, dt.datetime) and value.tzinfo is None:
-            raise UserInputError(f"filter on {self.name}: a DateTime needs its UTC offset, got {value.isoformat()}")
+            raise UserInputError(f"filter on {self.field}: a DateTime needs its UTC offset, got {value.isoformat()}")
         return value
 
 

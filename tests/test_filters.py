@@ -255,3 +255,14 @@ async def test_filters_orders_and_aggregates_keep_statements_constant(gql, facto
     one, thirty = await gql(query, {"ids": accounts[:1]}), await gql(query, {"ids": accounts})
     assert len(one.statements) == len(thirty.statements) == 4  # accounts, page, count, aggregates
     assert {n["invoices"]["aggregate"]["count"] for n in thirty.data["nodes"]} == {1}
+
+
+async def test_a_refused_filter_value_is_named_by_its_api_field_not_its_column(gql) -> None:
+    cases = {
+        '{ accounts(filter: {tradeName: {eq: "a\\u0000b"}}) { totalCount } }': "filter on tradeName: text cannot",
+        '{ invoices(filter: {dueDate: {gt: "2026-01-01"}, total: {gt: "1e20"}}) { totalCount } }':
+            "filter on total: a value is out of range",
+    }
+    for query, start in cases.items():
+        message = (await gql(query)).errors[0]["message"]
+        assert message.startswith(start) and "trade_name" not in message and "due_date" not in message, message
