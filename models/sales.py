@@ -29,7 +29,7 @@ class DocumentTotals(SQLModel):
     subtotal: Decimal = money("Σ gross of the lines (quantity × unit price).")
     discount_total: Decimal = money("Σ discount of the lines.")
     tax_total: Decimal = money("Σ tax of the lines.")
-    total: Decimal = money("subtotal − discountTotal + taxTotal.")
+    total: Decimal = money("Subtotal − discountTotal + taxTotal.")
 
 
 class DocumentLine(SQLModel):
@@ -45,11 +45,11 @@ class DocumentLine(SQLModel):
     discount_amount: Decimal | None = money("Discount as an amount (<= gross).", optional=True)
     tax: Tax | None = choice(Tax, "Tax applied to the line.")
     tax_rate: Decimal = measure("Rate of that tax, e.g. 0.1600.")
-    gross: Decimal = money("quantity × unit price.")
+    gross: Decimal = money("Quantity × unit price.")
     discount: Decimal = money("Discount applied.")
-    net: Decimal = money("gross − discount: the tax base.")
-    tax_amount: Decimal = money("net × tax rate.")
-    total: Decimal = money("net + tax.")
+    net: Decimal = money("Gross − discount: the tax base.")
+    tax_amount: Decimal = money("Net × tax rate.")
+    total: Decimal = money("Net + tax.")
 
 
 class Opportunity(Table, table=True):

@@ -10,11 +10,11 @@ import strawberry
 
 @strawberry.enum(description="Machine-readable reason of a UserError; stable across releases.")
 class ErrorCode(enum.Enum):
-    REQUIRED = "REQUIRED"
-    INVALID = "INVALID"
-    NOT_FOUND = "NOT_FOUND"
-    OUT_OF_RANGE = "OUT_OF_RANGE"
-    CONFLICT = "CONFLICT"
+    REQUIRED = strawberry.enum_value("REQUIRED", description="A value the mutation needs is missing or blank.")
+    INVALID = strawberry.enum_value("INVALID", description="The value is malformed or breaks a rule (an RFC check digit, a SAT catalogue).")
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="No row has that id.")
+    OUT_OF_RANGE = strawberry.enum_value("OUT_OF_RANGE", description="The number is too large, too small or has too many decimals.")
+    CONFLICT = strawberry.enum_value("CONFLICT", description="It clashes with a row that exists (a duplicate).")
 
 
 @strawberry.type(description="Why a mutation refused its input. A mutation with errors changes nothing.")

@@ -95,7 +95,7 @@ class ConnectionType:
 
             namespace["aggregate"] = strawberry.field(
                 resolver=aggregate_field,
-                description="count, sum, min, max and avg over every row that passes the filter (one more statement).",
+                description="Count, sum, min, max and avg over every row that passes the filter (one more statement).",
             )
         self.cls = strawberry.type(
             type(f"{name}Connection", (), namespace), description=f"A page of {node_cls.graphql_name} rows."

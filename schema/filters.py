@@ -68,7 +68,7 @@ class IDFilter:
     eq: Optional[strawberry.ID] = _op("Equal to.")
     ne: Optional[strawberry.ID] = _op("Not equal to.")
     in_: Optional[list[strawberry.ID]] = _op(f"One of these (at most {MAX_IN}).", name="in")
-    is_null: Optional[bool] = _op("true: has no value; false: has one.")
+    is_null: Optional[bool] = _op("True: has no value; false: has one.")
 
 
 @strawberry.input(description="Conditions on text. contains and startsWith ignore case and accents: 'Pérez' finds 'PEREZ'.")
@@ -78,7 +78,7 @@ class StringFilter:
     in_: Optional[list[str]] = _op(f"Exactly one of these (at most {MAX_IN}).", name="in")
     contains: Optional[str] = _op("Contains this text, ignoring case and accents.")
     starts_with: Optional[str] = _op("Starts with this text, ignoring case and accents.")
-    is_null: Optional[bool] = _op("true: has no value; false: has one.")
+    is_null: Optional[bool] = _op("True: has no value; false: has one.")
 
 
 def _ordered_filter(name: str, kind: Any, what: str) -> type:
@@ -87,7 +87,7 @@ def _ordered_filter(name: str, kind: Any, what: str) -> type:
         | {"in_": Optional[list[kind]], "is_null": Optional[bool]},
         "eq": _op("Equal to."), "ne": _op("Not equal to."), "gt": _op("Greater than."),
         "gte": _op("Greater than or equal to."), "lt": _op("Less than."), "lte": _op("Less than or equal to."),
-        "in_": _op(f"One of these (at most {MAX_IN}).", name="in"), "is_null": _op("true: has no value; false: has one."),
+        "in_": _op(f"One of these (at most {MAX_IN}).", name="in"), "is_null": _op("True: has no value; false: has one."),
     }
     return strawberry.input(type(name, (), namespace), description=f"Conditions on {what}.")
 
@@ -101,13 +101,13 @@ DateTimeFilter = _ordered_filter("DateTimeFilter", dt.datetime, "an instant (ISO
 @strawberry.input(description="Conditions on a yes/no value.")
 class BooleanFilter:
     eq: Optional[bool] = _op("Equal to.")
-    is_null: Optional[bool] = _op("true: has no value; false: has one.")
+    is_null: Optional[bool] = _op("True: has no value; false: has one.")
 
 
 @strawberry.enum(description="Sort direction.")
 class OrderDirection(enum.Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Smallest first (A to Z, oldest first).")
+    DESC = strawberry.enum_value("DESC", description="Largest first (Z to A, newest first).")
 
 
 _ENUM_FILTERS: dict[type, type] = {}
@@ -119,7 +119,7 @@ def _enum_filter(enum_class: type) -> type:
             "__annotations__": {"eq": Optional[enum_class], "ne": Optional[enum_class],
                                 "in_": Optional[list[enum_class]], "is_null": Optional[bool]},
             "eq": _op("Equal to."), "ne": _op("Not equal to."),
-            "in_": _op("One of these.", name="in"), "is_null": _op("true: has no value; false: has one."),
+            "in_": _op("One of these.", name="in"), "is_null": _op("True: has no value; false: has one."),
         }
         _ENUM_FILTERS[enum_class] = strawberry.input(
             type(f"{enum_class.__name__}Filter", (), namespace), description=f"Conditions on a {enum_class.__name__}."
@@ -340,13 +340,21 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
         definition = cls.__strawberry_definition__
         plan.rename({field.python_name: _NAMES.from_field(field) for field in definition.fields})
         definition.from_input = _from_input
-        orders[model] = _order_input(name, sortable)
+        orders[model] = _order_input(name, model, sortable)
     return shells, orders
 
 
-def _order_input(name: str, columns: list[str]) -> type:
+def _sort_key(model: type[Table], column: str) -> Any:
+    """An `*OrderField` value, described by the field it sorts on."""
+    if column == "id":
+        return strawberry.enum_value(column, description="Sort by id: the order the rows were created in.")
+    described = model.model_fields[column].description or ""
+    return strawberry.enum_value(column, description=f"Sort by `{to_camel_case(column)}`: {described}".strip())
+
+
+def _order_input(name: str, model: type[Table], columns: list[str]) -> type:
     fields = strawberry.enum(
-        enum.Enum(f"{name}OrderField", {column.upper(): column for column in columns}),
+        enum.Enum(f"{name}OrderField", {column.upper(): _sort_key(model, column) for column in columns}),
         description=f"What a list of {name} rows can be sorted by.",
     )
     namespace = {

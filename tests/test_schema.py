@@ -24,23 +24,30 @@ def test_every_sdl_reader_finds_the_roots_the_server_has() -> None:
     assert SDL.read_text().startswith("schema {\n  query: Query\n  mutation: Mutation\n}\n")
 
 
-def test_every_type_field_and_argument_has_a_description() -> None:
-    missing = []
+def test_every_type_field_argument_and_enum_value_has_a_description_that_starts_with_a_capital() -> None:
+    """Every type, field, argument, input field and enum value of the live schema is described, and
+    every description starts with a capital letter (or a backtick-quoted name, or a digit)."""
+    missing, lowercase = [], []
+
+    def check(where: str, description: str | None) -> None:
+        if not description:
+            missing.append(where)
+        elif not (description[0].isupper() or description[0] in "`0123456789Σ"):
+            lowercase.append(f"{where}: {description[:40]!r}")
+
     for name, graphql_type in schema._schema.type_map.items():
         if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
             continue
-        if not graphql_type.description:
-            missing.append(name)
+        check(name, graphql_type.description)
         if isinstance(graphql_type, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)):
             for field_name, field in graphql_type.fields.items():
-                if not field.description:
-                    missing.append(f"{name}.{field_name}")
+                check(f"{name}.{field_name}", field.description)
                 for argument_name, argument in getattr(field, "args", {}).items():
-                    if not argument.description:
-                        missing.append(f"{name}.{field_name}({argument_name})")
-        if isinstance(graphql_type, GraphQLEnumType) and not graphql_type.description:
-            missing.append(name)
-    assert missing == []
+                    check(f"{name}.{field_name}({argument_name})", argument.description)
+        if isinstance(graphql_type, GraphQLEnumType):
+            for value_name, value in graphql_type.values.items():
+                check(f"{name}.{value_name}", value.description)
+    assert missing == [] and lowercase == []
 
 
 def test_money_is_decimal_and_every_tab_is_a_connection() -> None:
