@@ -132,9 +132,9 @@ def decode_cursor(cursor: str, order: Order, table: sa.Table) -> tuple[Any, ...]
     if not isinstance(signature, str) or not _is_text(signature) or not isinstance(values, list):
         raise UserInputError("invalid cursor: it was not made by this API")
     if signature != order.signature:
-        shown = signature if len(signature) <= 200 else f"{signature[:200]}..."
+        shown = _api_names(signature if len(signature) <= 200 else f"{signature[:200]}...")
         raise UserInputError(
-            f"invalid cursor: it was made for the order {shown!r}, this list is ordered by {order.signature!r}"
+            f"invalid cursor: it was made for the order {shown!r}, this list is ordered by {_api_names(order.signature)!r}"
         )
     if len(values) != len(order.terms):
         raise UserInputError("invalid cursor: it was not made by this API")
@@ -146,6 +146,11 @@ def decode_cursor(cursor: str, order: Order, table: sa.Table) -> tuple[Any, ...]
     # Decimal context (decimal.Overflow, InvalidOperation).
     except (ValueError, TypeError, ArithmeticError, KeyError):
         raise UserInputError("invalid cursor: it was not made by this API") from None
+
+
+def _api_names(signature: str) -> str:
+    """An order signature as the client names its fields: `lastName:asc`, not the column `last_name:asc`."""
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), signature)
 
 
 #: A Decimal as `row_cursor` writes one (str of a NUMERIC(18, s) value), in ASCII digits: Decimal()

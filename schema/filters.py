@@ -270,7 +270,7 @@ def _operators(column: _Column, given: Mapping[str, Any], size: _Size) -> list[S
             continue
         if op == "in":
             if len(value) > MAX_IN:
-                raise UserInputError(f"filter on {column.name}: `in` takes at most {MAX_IN} values, got {len(value)}")
+                raise UserInputError(f"filter on {column.field}: `in` takes at most {MAX_IN} values, got {len(value)}")
             size.add(len(value))
             value = tuple(column.value(v) for v in value)
         else:

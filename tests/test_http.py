@@ -222,3 +222,12 @@ async def test_with_introspection_off_no_error_suggests_a_name(database_url) -> 
     for reply in (field, enum):
         message = reply.json()["errors"][0]["message"]
         assert message and "Did you mean" not in message and "account" not in message.replace("acount", "")
+
+
+async def test_a_batch_answers_request_errors_as_a_single_request_does(gql) -> None:
+    accept = {**_auth(gql), "accept": GRAPHQL_RESPONSE}
+    only_bad = await gql.http.post("/graphql", json=[{"query": "{"}], headers=accept)
+    assert only_bad.status_code == 400 and only_bad.json() == [{"errors": only_bad.json()[0]["errors"]}]
+    mixed = await gql.http.post("/graphql", json=[{"query": "{ __typename }"}, {"query": "{"}], headers=accept)
+    first, second = mixed.json()
+    assert mixed.status_code == 200 and first["data"] == {"__typename": "Query"} and list(second) == ["errors"]

@@ -89,7 +89,7 @@ async def test_a_malformed_cursor_or_one_of_another_list_is_a_clear_error(gql, f
         error = (await gql(query % "invoices", {"id": gid("Account", account), "after": bad})).errors[0]
         assert error["message"] == "invalid cursor: it was not made by this API", bad
     error = (await gql(query % "invoices", {"id": gid("Account", account), "after": contact_cursor})).errors[0]
-    assert error["message"].startswith("invalid cursor: it was made for the order 'last_name:asc,first_name:asc,id:asc'")
+    assert error["message"].startswith("invalid cursor: it was made for the order 'lastName:asc,firstName:asc,id:asc'")
 
 
 async def test_root_lists_page_through_every_account_once(gql, factory) -> None:
