@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from loaders.filters import Spec, condition, fold, fold_like
 from loaders.paging import Order, PageArgs
-from models import Account, Contact, Relation, Table
+from models import Account, Contact, Relation, Table, Vendor
 from models.exact import exact_sum
 
 Statement = tuple[Executable, dict[str, Any]]
@@ -324,13 +324,15 @@ def _searched_columns(model: type[Table]) -> list[ColumnElement[str]]:
     c = model.__table__.c
     if model is Account:
         return [c.name, c.trade_name, c.rfc, c.email]
+    if model is Vendor:
+        return [c.name, c.rfc, c.email]
     if model is Contact:
         return [c.first_name + " " + c.last_name, c.last_name, c.email]
     raise ValueError(f"{model.__name__} is not searched")
 
 
 def search(model: type[Table], text: str, first: int, dialect: str) -> Statement:
-    """The first rows of `model` (accounts or contacts) whose searched columns contain the text,
+    """The first rows of `model` (accounts, contacts or vendors) whose searched columns contain the text,
     ignoring case and accents, in the model's own order."""
     table = model.__table__
     pattern = f"%{fold_like(text)}%"

@@ -6,7 +6,17 @@ from models.auth import ApiToken, Scope
 from models.base import Table
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
 from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
-from models.finance import BankTransaction, CashFlow, Commission, CreditNote, Invoice, PaymentCfdi, TransferInvoice
+from models.finance import (
+    BankTransaction,
+    CashFlow,
+    Commission,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    PaymentCfdi,
+    PaymentRelatedDocument,
+    TransferInvoice,
+)
 from models.idempotency import IdempotencyKey
 from models.links import *  # noqa: F403 - every link table joins the metadata
 from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
@@ -30,7 +40,8 @@ NODE_MODELS: dict[str, type[Table]] = {
     for model in (
         Account, Contact, AppUser, PriceList, Vendor, AccountRelation, Address,
         Product, Service, Email, Document, Campaign, CalendarEvent,
-        Invoice, PaymentCfdi, CreditNote, TransferInvoice, CashFlow, BankTransaction, Commission,
+        Invoice, InvoiceLine, PaymentCfdi, PaymentRelatedDocument, CreditNote, TransferInvoice, CashFlow,
+        BankTransaction, Commission,
         Opportunity, Project, Quote, QuoteLine, SalesOrder, SalesOrderLine, PurchaseOrder, PurchaseOrderLine,
         RentalSubscription, WarehouseMovement, LotSerial, Asset, ServiceContract,
         ActivityLog, Comment, SupportCase, ChatChannel,

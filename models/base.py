@@ -35,17 +35,18 @@ class Table(SQLModel):
         return f"{cls.number_prefix}-{pk:06d}"
 
 
-def ref(table: str, description: str, *, required: bool = False, owned: bool = False) -> Any:
+def ref(table: str, description: str, *, required: bool = False, owned: bool = False, keep: bool = False) -> Any:
     """A foreign key to `table.id`, indexed, with a delete rule that never loses a record silently.
 
     An owned row (an address, a comment, a document line) goes with its owner (CASCADE). Any other
-    reference is cleared when optional (SET NULL), or blocks the delete when required (RESTRICT):
-    an account with invoices or CFDIs cannot vanish with them.
+    reference is cleared when optional (SET NULL), or blocks the delete when required or kept
+    (RESTRICT): an account with invoices or CFDIs cannot vanish with them, nor a history entry lose
+    whom it is about.
     """
     return Field(
         default=None,
         foreign_key=f"{table}.id",
-        ondelete="CASCADE" if owned else ("RESTRICT" if required else "SET NULL"),
+        ondelete="CASCADE" if owned else ("RESTRICT" if required or keep else "SET NULL"),
         nullable=not required,
         index=True,
         description=description,

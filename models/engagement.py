@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+import sqlalchemy as sa
 from sqlmodel import JSON, Field
 
 from models.base import Table, choice, ref, text, timestamp
@@ -13,10 +14,14 @@ from models.enums import CaseChannel, CasePriority, CaseSeverity, CaseStatus, Ch
 
 class ActivityLog(Table, table=True):
     __tablename__ = "activity_log"
-    label: ClassVar[str] = "Bitácora: one entry of an account's history; every mutation writes one."
+    __table_args__ = (
+        sa.CheckConstraint("account_id IS NOT NULL OR contact_id IS NOT NULL", name="ck_activity_log_about_someone"),
+    )
+    label: ClassVar[str] = "Bitácora: one entry of an account's or contact's history; every mutation writes one."
     default_order: ClassVar[tuple[str, ...]] = ("-at",)
 
-    account_id: int = ref("account", "Account the entry is about.", required=True)
+    account_id: int | None = ref("account", "Account the entry is about (null for a contact without an account).", keep=True)
+    contact_id: int | None = ref("contact", "Contact the entry is about, when it is about one.", keep=True)
     at: dt.datetime = timestamp("When it happened (UTC).")
     actor: str = text("Who did it (user or API token name).", max_length=120)
     action: str = text("What was done, e.g. DUPLICATED, UPDATED.", max_length=40)

@@ -1,4 +1,5 @@
-"""Money of an account: invoices, fiscal documents (CFDI), cash, banks and commissions."""
+"""Money of an account: invoices with their lines, fiscal documents (CFDI) and the payments they
+record, cash, banks and commissions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import Table, choice, money, quantity, ref, text
@@ -18,6 +20,7 @@ from models.enums import (
     InvoiceStatus,
     PaymentMethod,
 )
+from models.sales import DocumentLine, DocumentTotals
 
 
 def _uuid() -> Any:
@@ -32,9 +35,9 @@ def _folio() -> Any:
     return text("Folio of the CFDI within its serie.", max_length=40)
 
 
-class Invoice(Table, table=True):
+class Invoice(DocumentTotals, Table, table=True):
     __tablename__ = "invoice"
-    label: ClassVar[str] = "Factura: an income CFDI issued to an account."
+    label: ClassVar[str] = "Factura: an income CFDI issued to an account, detailed by its lines."
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
     account_id: int = ref("account", "Account invoiced.", required=True)
@@ -45,12 +48,19 @@ class Invoice(Table, table=True):
     date: dt.date = Field(description="Date of issue.")
     due_date: dt.date | None = Field(default=None, description="Date payment is due.")
     status: InvoiceStatus = choice(InvoiceStatus, "State of the invoice.", default=InvoiceStatus.DRAFT)
-    subtotal: Decimal = money("Amount before tax, after discounts.")
-    tax_total: Decimal = money("Taxes transferred (IVA).")
-    total: Decimal = money("Total to pay.")
-    balance: Decimal = money("Amount still unpaid.")
-    currency: str = text("ISO 4217 currency.", default="MXN", max_length=3)
+    balance: Decimal = money(
+        "Amount still unpaid (saldo insoluto): total − Σ amountPaid of its payments by payment CFDIs that are "
+        "not cancelled; 0 for a PUE invoice paid at issue or a cancelled one."
+    )
     payment_method: PaymentMethod = choice(PaymentMethod, "SAT c_MetodoPago: PUE or PPD.", default=PaymentMethod.PUE)
+
+
+class InvoiceLine(DocumentLine, Table, table=True):
+    __tablename__ = "invoice_line"
+    label: ClassVar[str] = "A line of an invoice (concepto of the CFDI)."
+    default_order: ClassVar[tuple[str, ...]] = ("position",)
+
+    invoice_id: int = ref("invoice", "Invoice of the line.", required=True, owned=True)
 
 
 class PaymentCfdi(Table, table=True):
@@ -64,13 +74,42 @@ class PaymentCfdi(Table, table=True):
     folio: str | None = _folio()
     payment_date: dt.date = Field(description="Date the payment was received.")
     payment_form: str = text("SAT c_FormaPago code of the payment.", default="03", max_length=2)
-    amount: Decimal = money("Amount paid.")
+    amount: Decimal = money("Amount paid (Monto): Σ amountPaid of its related documents.")
     currency: str = text("ISO 4217 currency.", default="MXN", max_length=3)
     status: FiscalDocumentStatus = choice(FiscalDocumentStatus, "Stamped or cancelled.", default=FiscalDocumentStatus.ISSUED)
 
 
+class PaymentRelatedDocument(Table, table=True):
+    __tablename__ = "payment_related_document"
+    # The arithmetic SAT checks on every documento relacionado, kept by the database itself.
+    __table_args__ = (
+        sa.CheckConstraint("installment >= 1", name="ck_payment_related_document_installment"),
+        sa.CheckConstraint("amount_paid > 0", name="ck_payment_related_document_amount_paid"),
+        sa.CheckConstraint("remaining_balance = previous_balance - amount_paid",
+                           name="ck_payment_related_document_remaining_balance"),
+        sa.CheckConstraint("remaining_balance >= 0", name="ck_payment_related_document_not_overpaid"),
+    )
+    label: ClassVar[str] = (
+        "Documento relacionado (CFDI 4.0, complemento de pagos 2.0): one invoice a payment CFDI pays, with the "
+        "installment and the balances before and after it."
+    )
+    default_order: ClassVar[tuple[str, ...]] = ("installment",)
+
+    payment_cfdi_id: int = ref("payment_cfdi", "Payment CFDI that pays the invoice.", required=True, owned=True)
+    invoice_id: int = ref("invoice", "Invoice paid (IdDocumento: the invoice's folio fiscal).", required=True)
+    installment: int = Field(default=1, description="NumParcialidad: which payment of the invoice this is, from 1.")
+    previous_balance: Decimal = money("ImpSaldoAnt: what the invoice owed before this payment.")
+    amount_paid: Decimal = money("ImpPagado: what this payment applies to the invoice (> 0).")
+    remaining_balance: Decimal = money(
+        "ImpSaldoInsoluto: what the invoice owes after this payment: previousBalance − amountPaid (>= 0)."
+    )
+
+
 class CreditNote(Table, table=True):
     __tablename__ = "credit_note"
+    __table_args__ = (
+        sa.CheckConstraint("total = subtotal + tax_total", name="ck_credit_note_total"),
+    )
     label: ClassVar[str] = "Nota de crédito: an egress CFDI for returns, discounts or adjustments."
     default_order: ClassVar[tuple[str, ...]] = ("-date",)
 
@@ -81,7 +120,10 @@ class CreditNote(Table, table=True):
     date: dt.date = Field(description="Date of issue.")
     related_invoice_id: int | None = ref("invoice", "Invoice the credit note relates to.")
     reason: str | None = text("Why it was issued.", max_length=254)
-    total: Decimal = money("Amount credited.")
+    currency: str = text("ISO 4217 currency (Moneda).", default="MXN", max_length=3)
+    subtotal: Decimal = money("Amount credited before tax (SubTotal).")
+    tax_total: Decimal = money("Taxes transferred back (IVA, TotalImpuestosTrasladados).")
+    total: Decimal = money("Amount credited: subtotal + taxTotal (Total).")
     status: CreditNoteStatus = choice(CreditNoteStatus, "State of the credit note.", default=CreditNoteStatus.ISSUED)
 
 

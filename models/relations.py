@@ -14,7 +14,17 @@ from sqlmodel import SQLModel
 from models.base import Table
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
 from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
-from models.finance import BankTransaction, CashFlow, Commission, CreditNote, Invoice, PaymentCfdi, TransferInvoice
+from models.finance import (
+    BankTransaction,
+    CashFlow,
+    Commission,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    PaymentCfdi,
+    PaymentRelatedDocument,
+    TransferInvoice,
+)
 from models.links import (
     AccountCampaign,
     AccountDocument,
@@ -34,6 +44,7 @@ from models.links import (
 from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
 from models.parties import Account, AccountRelation, Address, Contact
 from models.sales import (
+    DocumentLine,
     Opportunity,
     Project,
     PurchaseOrder,
@@ -94,7 +105,7 @@ def _link(parent, field, target, link, label, summary, description, link_fields=
 
 #: The 29 tabs of the account screen, in the order of the product documentation.
 ACCOUNT_TABS: tuple[Relation, ...] = (
-    _fk(Account, "relatedAccounts", AccountRelation, "account_id", "Relaciones entre cuentas",
+    _fk(Account, "relatedAccounts", AccountRelation, "account_id", "Clientes",
         "Relaciones entre cuentas de clientes", "Corporate relations to other accounts (parent, subsidiary, affiliate, partner)."),
     _link(Account, "services", Service, AccountService, "No inventariables",
           "Servicios asociados a clientes", "Services the account contracted or is interested in."),
@@ -194,15 +205,38 @@ CONTACT_TABS: tuple[Relation, ...] = (
         "Integración de canales de chat con contactos", "RocketChat rooms of the contact, most recently active first."),
 )
 
-#: Complete child lists that are no tab: the lines of a document, in position order.
+#: Connections that are no tab of the screen: a contact's history (bitácora), which the product shows
+#: on its account; this makes it findable for a contact without one too.
+OTHER_LISTS: tuple[Relation, ...] = (
+    Relation(Contact, "activityLog", ActivityLog, "", "", "History of the contact (bitácora), newest first: every "
+             "mutation about the contact writes one entry, also when the contact has no account.", fk="contact_id"),
+)
+
+#: Complete child lists that are no tab: the lines of a document, in position order, and the
+#: documentos relacionados of the payment complement, from either side.
 CHILD_LISTS: tuple[Relation, ...] = tuple(
     Relation(parent, "lines", line, "", "", f"Lines of the {parent.__tablename__.replace('_', ' ')}, by position.",
              fk=f"{parent.__tablename__}_id", paged=False)
-    for parent, line in ((Quote, QuoteLine), (SalesOrder, SalesOrderLine), (PurchaseOrder, PurchaseOrderLine))
+    for parent, line in (
+        (Quote, QuoteLine), (SalesOrder, SalesOrderLine), (PurchaseOrder, PurchaseOrderLine), (Invoice, InvoiceLine),
+    )
+) + (
+    Relation(PaymentCfdi, "relatedDocuments", PaymentRelatedDocument, "", "",
+             "Documentos relacionados: the invoices this payment pays, with the installment and balances of "
+             "each, by installment number.",
+             fk="payment_cfdi_id", paged=False),
+    Relation(Invoice, "payments", PaymentRelatedDocument, "", "",
+             "The payments of this invoice by installment (NumParcialidad), each a documento relacionado of a payment "
+             "CFDI; those of a cancelled payment CFDI too (see paymentCfdi.status).",
+             fk="invoice_id", paged=False),
 )
 
-RELATIONS: tuple[Relation, ...] = ACCOUNT_TABS + CONTACT_TABS + CHILD_LISTS
+RELATIONS: tuple[Relation, ...] = ACCOUNT_TABS + CONTACT_TABS + OTHER_LISTS + CHILD_LISTS
 TABS: dict[type[Table], tuple[Relation, ...]] = {Account: ACCOUNT_TABS, Contact: CONTACT_TABS}
+#: The first tab of both screens: the record's own fields, which no relation holds.
+DETAILS_LABEL = "Detalles"
+#: Each document with lines (a quote, an order, an invoice) -> the relation of its lines.
+LINES: dict[type[Table], Relation] = {r.parent: r for r in CHILD_LISTS if issubclass(r.target, DocumentLine)}
 
 
 def order_columns(model: type[Table]) -> list[str]:

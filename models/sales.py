@@ -23,7 +23,7 @@ from models.enums import (
 
 
 class DocumentTotals(SQLModel):
-    """Stored totals of a quote or order, computed on the server from its lines."""
+    """Stored totals of a quote, order or invoice, computed on the server from its lines."""
 
     currency: str = text("ISO 4217 currency.", default="MXN", max_length=3)
     subtotal: Decimal = money("Σ gross of the lines (quantity × unit price).")
@@ -33,7 +33,7 @@ class DocumentTotals(SQLModel):
 
 
 class DocumentLine(SQLModel):
-    """A line of a quote or order: one product or service, with its amounts rounded half-up."""
+    """A line of a quote, order or invoice: one product or service, with its amounts rounded half-up."""
 
     position: int = Field(default=1, description="Position of the line in the document, from 1.")
     product_id: int | None = ref("product", "Product of the line (or a service).")

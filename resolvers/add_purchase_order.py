@@ -2,10 +2,14 @@
 
 Every amount is computed here with Decimal (`resolvers.totals`); the addresses default as the
 product says and are copied into the order as text; a new vendor, the order and its lines are
-one transaction.
+one transaction. A new vendor that matches an existing one (RFC, or failing that name) is refused
+with CONFLICT and the existing vendor's id. `check_order` is shared with previewPurchaseOrder,
+which answers the same amounts and errors without writing.
 """
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Optional
 
@@ -14,7 +18,8 @@ import strawberry
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Account, ActivityLog, Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor
+from loaders.filters import fold, fold_like, fold_text
+from models import ActivityLog, Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor, sat
 from models.enums import AddressKind, PurchaseOrderStatus, Tax
 from models.relations import CHILD_LISTS
 from models.types import utcnow
@@ -39,6 +44,8 @@ MAX_DESCRIPTION = 1_000
 MAX_VENDOR_NAME = 254
 MAX_PHONE = 40
 _LINES = next(relation for relation in CHILD_LISTS if relation.target is PurchaseOrderLine)
+#: Key of the PostgreSQL advisory lock that vendor-creating orders take (any constant, used only here).
+VENDOR_CREATION_LOCK = 0x4352_4D56  # "CRMV"
 
 
 @strawberry.input(description="A vendor created together with the order.")
@@ -71,7 +78,7 @@ class AddPurchaseOrderInput:
     vendor: Optional[NewVendorInput] = strawberry.field(default=None, description="A new vendor to create (or give vendorId).")
     date: dt.date = strawberry.field(description="Date of the order.")
     status: PurchaseOrderStatus = strawberry.field(default=PurchaseOrderStatus.CREATED, description="State of the order.")
-    currency: str = strawberry.field(default="MXN", description="ISO 4217 currency.")
+    currency: str = strawberry.field(default="MXN", description="ISO 4217 currency: a code of `satCatalogs.currencies`.")
     lines: list[PurchaseOrderLineInput] = strawberry.field(description=f"The lines, 1..{MAX_LINES}.")
     terms_and_conditions: Optional[str] = strawberry.field(
         default=None, description=f"Delivery, warranty, returns... (at most {MAX_TERMS} characters)."
@@ -139,8 +146,8 @@ def _check_vendor(problems: Problems, vendor: NewVendorInput) -> Vendor | None:
     return Vendor(name=name, rfc=rfc, email=email, phone=phone) if name else None
 
 
-def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) -> tuple[int | None, int | None]:
-    """Checks the line's own values; returns the (product, service) ids it names."""
+def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) -> tuple[int | None, int | None, str | None]:
+    """Checks the line's own values; returns the (product, service) ids it names and its clean description."""
     path = ["lines", index]
     product = validation.global_id(problems, [*path, "productId"], line.product_id, Product)
     service = validation.global_id(problems, [*path, "serviceId"], line.service_id, Service)
@@ -165,8 +172,8 @@ def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) ->
         elif amount is not None and amount > (gross := line_amounts(quantity, price).gross):
             problems.add([*path, "discountAmount"], ErrorCode.OUT_OF_RANGE,
                          f"discountAmount {amount} is more than the line's gross {gross}")
-    validation.optional_text(problems, [*path, "description"], line.description, MAX_DESCRIPTION)
-    return product, service
+    description = validation.optional_text(problems, [*path, "description"], line.description, MAX_DESCRIPTION)
+    return product, service, description
 
 
 async def _names(session: AsyncSession, model: type[Product] | type[Service], ids: set[int]) -> dict[int, str]:
@@ -176,10 +183,51 @@ async def _names(session: AsyncSession, model: type[Product] | type[Service], id
     return dict(rows.all())
 
 
-async def add_purchase_order(
-    info: strawberry.Info,
-    input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The order, its vendor and its lines.")],
-) -> Optional[AddPurchaseOrderPayload]:
+def vendor_name_key(name: str) -> str:
+    """What makes two vendor names the same name: their letters and digits, case and accents aside
+    ("Vargas-Alarcón, S.A. de C.V." and "vargas alarcon sa de cv" have one key)."""
+    return "".join(c for c in fold_text(name) if c.isalnum())
+
+
+async def _existing_vendor(session: AsyncSession, vendor: Vendor) -> tuple[Vendor, str] | None:
+    """The vendor a new one would duplicate, and why: the same RFC, or failing that the same name
+    (`vendor_name_key`) unless both have RFCs and they differ. Generic RFCs decide nothing."""
+    rfc = vendor.rfc if vendor.rfc and vendor.rfc not in sat.GENERIC_RFCS else None
+    key = vendor_name_key(vendor.name)
+    # The database narrows by the longest word of the name; the key decides.
+    words = re.findall(r"\w+", fold_text(vendor.name))
+    clauses = [Vendor.rfc == rfc] if rfc else []
+    if words:
+        word = max(words, key=len)
+        clauses.append(fold(Vendor.name, session.bind.dialect.name).like(f"%{fold_like(word)}%", escape="\\"))
+    if not clauses:
+        return None
+    candidates = (await session.exec(select(Vendor).where(sa.or_(*clauses)).order_by(Vendor.id).limit(200))).all()
+    if rfc is not None:
+        for existing in candidates:
+            if existing.rfc == rfc:
+                return existing, f"RFC {rfc}"
+    for existing in candidates:
+        known = existing.rfc if existing.rfc and existing.rfc not in sat.GENERIC_RFCS else None
+        if vendor_name_key(existing.name) == key and (rfc is None or known is None or known == rfc):
+            return existing, "name"
+    return None
+
+
+@dataclass
+class CheckedOrder:
+    """An order that passed every check, with everything the server computes for it (nothing written)."""
+
+    contact: Contact
+    vendor_pk: int | None  #: an existing vendor, or None with new_vendor
+    new_vendor: Vendor | None
+    order: PurchaseOrder  #: not added to any session; number and vendor are set when it is written
+    lines: list[PurchaseOrderLine]  #: likewise
+
+
+async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tuple[Problems, CheckedOrder | None]:
+    """Every check of the input, then the order and lines addPurchaseOrder would write: amounts rounded
+    half-up per line, totals, default addresses. The one code path of the mutation and of its preview."""
     problems = Problems()
     contact_pk = validation.global_id(problems, ["contactId"], input.contact_id, Contact)
     subject = validation.required_text(problems, ["subject"], input.subject, MAX_SUBJECT)
@@ -202,62 +250,93 @@ async def add_purchase_order(
     shipping = validation.optional_text(problems, ["shippingAddress"], input.shipping_address, MAX_ADDRESS)
     billing = validation.optional_text(problems, ["billingAddress"], input.billing_address, MAX_ADDRESS)
 
+    contact = await session.get(Contact, contact_pk) if contact_pk is not None else None
+    if contact_pk is not None and contact is None:
+        problems.add(["contactId"], ErrorCode.NOT_FOUND, f"there is no contact {input.contact_id!r}")
+    if vendor_pk is not None and await session.get(Vendor, vendor_pk) is None:
+        problems.add(["vendorId"], ErrorCode.NOT_FOUND, f"there is no vendor {input.vendor_id!r}")
+    if new_vendor is not None and (clash := await _existing_vendor(session, new_vendor)) is not None:
+        existing, reason = clash
+        existing_id = global_id("Vendor", existing.id)
+        problems.add(["vendor"], ErrorCode.CONFLICT, f"there is already a vendor with this {reason}: {existing.name} "
+                     f"({existing_id}); pick it with vendorId instead of creating a second one", existing_id=existing_id)
+    products = await _names(session, Product, {p for p, _, _ in items if p is not None})
+    services = await _names(session, Service, {s for _, s, _ in items if s is not None})
+    for index, (product, service, _) in enumerate(items):
+        if product is not None and product not in products:
+            problems.add(["lines", index, "productId"], ErrorCode.NOT_FOUND, "there is no product with that id")
+        if service is not None and service not in services:
+            problems.add(["lines", index, "serviceId"], ErrorCode.NOT_FOUND, "there is no service with that id")
+    if problems:
+        return problems, None
+
+    default_shipping, default_billing = await default_addresses(session, contact)
+    amounts = [
+        line_amounts(line.quantity, line.unit_price, discount_percent=line.discount_percent,
+                     discount_amount=line.discount_amount, tax=line.tax)
+        for line in input.lines
+    ]
+    totals = document_totals(amounts)
+    order = PurchaseOrder(
+        number=pending_number(), contact_id=contact.id, vendor_id=vendor_pk, subject=subject, date=input.date,
+        status=input.status, currency=currency, terms_and_conditions=terms,
+        shipping_address=shipping or default_shipping, billing_address=billing or default_billing,
+        subtotal=totals.subtotal, discount_total=totals.discount_total, tax_total=totals.tax_total,
+        total=totals.total, created_at=utcnow(),
+    )
+    lines = [
+        PurchaseOrderLine(
+            position=position, product_id=product, service_id=service,
+            description=description or products.get(product) or services.get(service),
+            quantity=line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent,
+            discount_amount=line.discount_amount, tax=line.tax, tax_rate=amount.tax_rate, gross=amount.gross,
+            discount=amount.discount, net=amount.net, tax_amount=amount.tax_amount, total=amount.total,
+        )
+        for position, (line, (product, service, description), amount) in enumerate(zip(input.lines, items, amounts, strict=True), 1)
+    ]
+    return problems, CheckedOrder(contact, vendor_pk, new_vendor, order, lines)
+
+
+async def _one_vendor_creator_at_a_time(session: AsyncSession) -> None:
+    """On PostgreSQL, concurrent orders that create vendors check and insert one after the other, so two
+    of them cannot both find no "Vargas-Alarcón" and both create one. (SQLite has one writer anyway.)"""
+    if session.bind.dialect.name == "postgresql":
+        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(VENDOR_CREATION_LOCK)))
+
+
+async def add_purchase_order(
+    info: strawberry.Info,
+    input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The order, its vendor and its lines.")],
+) -> Optional[AddPurchaseOrderPayload]:
     context = info.context
     async with write_session(context) as session:
-        contact = await session.get(Contact, contact_pk) if contact_pk is not None else None
-        if contact_pk is not None and contact is None:
-            problems.add(["contactId"], ErrorCode.NOT_FOUND, f"there is no contact {input.contact_id!r}")
-        if vendor_pk is not None and await session.get(Vendor, vendor_pk) is None:
-            problems.add(["vendorId"], ErrorCode.NOT_FOUND, f"there is no vendor {input.vendor_id!r}")
-        products = await _names(session, Product, {p for p, _ in items if p is not None})
-        services = await _names(session, Service, {s for _, s in items if s is not None})
-        for index, (product, service) in enumerate(items):
-            if product is not None and product not in products:
-                problems.add(["lines", index, "productId"], ErrorCode.NOT_FOUND, "there is no product with that id")
-            if service is not None and service not in services:
-                problems.add(["lines", index, "serviceId"], ErrorCode.NOT_FOUND, "there is no service with that id")
-        if problems:
+        if input.vendor is not None and input.vendor_id is None:
+            await _one_vendor_creator_at_a_time(session)
+        problems, checked = await check_order(session, input)
+        if checked is None:
             return AddPurchaseOrderPayload(purchase_order=None, errors=problems.errors)
 
-        if new_vendor is not None:
-            session.add(new_vendor)
+        contact, order, vendor_pk = checked.contact, checked.order, checked.vendor_pk
+        if checked.new_vendor is not None:
+            session.add(checked.new_vendor)
             await session.flush()
-            vendor_pk = new_vendor.id
-        default_shipping, default_billing = await default_addresses(session, contact)
-        amounts = [
-            line_amounts(line.quantity, line.unit_price, discount_percent=line.discount_percent,
-                         discount_amount=line.discount_amount, tax=line.tax)
-            for line in input.lines
-        ]
-        totals = document_totals(amounts)
-        order = PurchaseOrder(
-            number=pending_number(), contact_id=contact.id, vendor_id=vendor_pk, subject=subject, date=input.date,
-            status=input.status, currency=currency, terms_and_conditions=terms,
-            shipping_address=shipping or default_shipping, billing_address=billing or default_billing,
-            subtotal=totals.subtotal, discount_total=totals.discount_total, tax_total=totals.tax_total,
-            total=totals.total, created_at=utcnow(),
-        )
+            vendor_pk = order.vendor_id = checked.new_vendor.id
         session.add(order)
         await session.flush()  # the id gives the number, unique however many orders arrive at once
         order.number = PurchaseOrder.assigned_number(order.id)
-        session.add_all([
-            PurchaseOrderLine(
-                purchase_order_id=order.id, position=position, product_id=product, service_id=service,
-                description=(line.description or "").strip() or products.get(product) or services.get(service),
-                quantity=line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent,
-                discount_amount=line.discount_amount, tax=line.tax, tax_rate=amount.tax_rate, gross=amount.gross,
-                discount=amount.discount, net=amount.net, tax_amount=amount.tax_amount, total=amount.total,
-            )
-            for position, (line, (product, service), amount) in enumerate(zip(input.lines, items, amounts, strict=True), 1)
-        ])
-        if contact.account_id is not None and await session.get(Account, contact.account_id) is not None:
-            who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
-            session.add(ActivityLog(
-                account_id=contact.account_id, actor=context.actor, action="PURCHASE_ORDER_ADDED",
-                summary=f"Purchase order {order.number} for {who}: {subject}"[:254],
-                details={"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
-                         "total": str(totals.total), "currency": currency},
-            ))
+        for line in checked.lines:
+            line.purchase_order_id = order.id
+        session.add_all(checked.lines)
+        who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+        details = {"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
+                   "total": str(order.total), "currency": order.currency}
+        if checked.new_vendor is not None:
+            details["vendorCreated"] = global_id("Vendor", vendor_pk)
+        # On the account's bitácora when the contact has one, and on the contact's own history always.
+        session.add(ActivityLog(
+            account_id=contact.account_id, contact_id=contact.id, actor=context.actor, action="PURCHASE_ORDER_ADDED",
+            summary=f"Purchase order {order.number} for {who}: {order.subject}"[:254], details=details,
+        ))
         await session.flush()
         # Read back before the commit: once it is committed, nothing may fail on the way to the answer.
         (row,) = await read_back(session, PurchaseOrder, [order.id])

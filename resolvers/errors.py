@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import Optional
 
 import strawberry
 
@@ -24,6 +25,11 @@ class UserError:
     )
     code: ErrorCode = strawberry.field(description="What kind of problem it is.")
     message: str = strawberry.field(description="What is wrong, for humans.")
+    existing_id: Optional[strawberry.ID] = strawberry.field(
+        default=None,
+        description="For CONFLICT: the global id of the existing row the input clashes with (e.g. the vendor to pick "
+        "instead of creating a second one); null otherwise.",
+    )
 
 
 class Problems:
@@ -32,8 +38,13 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[UserError] = []
 
-    def add(self, path: Sequence[str | int], code: ErrorCode, message: str) -> None:
-        self.errors.append(UserError(field=[str(p) for p in path], code=code, message=message))
+    def add(self, path: Sequence[str | int], code: ErrorCode, message: str, existing_id: str | None = None) -> None:
+        self.errors.append(UserError(field=[str(p) for p in path], code=code, message=message, existing_id=existing_id))
+
+    def extend_new(self, other: Problems) -> None:
+        """`other`'s problems on fields that have none yet: one reason per field, the first found."""
+        known = {tuple(error.field) for error in self.errors}
+        self.errors.extend(error for error in other.errors if tuple(error.field) not in known)
 
     def __bool__(self) -> bool:
         return bool(self.errors)

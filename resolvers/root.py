@@ -8,13 +8,17 @@ import strawberry
 from loaders import sql
 from loaders.errors import UserInputError
 from loaders.paging import MAX_PAGE
-from models import NODE_MODELS, Account, Contact, Table
+from models import NODE_MODELS, Account, Contact, Table, Vendor
+from resolvers.duplicate_account import duplicate_account_draft
+from resolvers.preview_purchase_order import preview_purchase_order
+from resolvers.sat_catalogs import SatCatalogs, sat_catalogs
 from schema.connection import root_connection_field
 from schema.node import Node, parse_global_id, pk_of, to_node, to_nodes
 from schema.types import CONNECTIONS, NODE_TYPES
 
 AccountType = NODE_TYPES["Account"]
 ContactType = NODE_TYPES["Contact"]
+VendorType = NODE_TYPES["Vendor"]
 ID_ARG = Annotated[strawberry.ID, strawberry.argument(description="Global id, as returned in `id`.")]
 
 
@@ -42,13 +46,16 @@ def plural(type_name: str) -> str:
     return name + "s"
 
 
-@strawberry.type(description="Accounts and contacts whose names, RFC or email contain a text.")
+@strawberry.type(description="Accounts, contacts and vendors whose names, RFC or email contain a text.")
 class SearchResult:
     accounts: list[AccountType] = strawberry.field(  # type: ignore[valid-type]
         description="Accounts whose name, trade name, RFC or email contains the text, by name."
     )
     contacts: list[ContactType] = strawberry.field(  # type: ignore[valid-type]
         description="Contacts whose first or last name (or both, as written) or email contains the text, by name."
+    )
+    vendors: list[VendorType] = strawberry.field(  # type: ignore[valid-type]
+        description="Vendors (proveedores) whose name, RFC or email contains the text, by name: pick one for an order."
     )
 
 
@@ -61,7 +68,9 @@ class Query:
     async def contact(self, info: strawberry.Info, id: ID_ARG) -> Optional[ContactType]:  # type: ignore[valid-type]
         return await _node(info, id, Contact)
 
-    @strawberry.field(description="Accounts and contacts by a piece of their name, RFC or email (case and accents ignored).")
+    @strawberry.field(
+        description="Accounts, contacts and vendors by a piece of their name, RFC or email (case and accents ignored)."
+    )
     async def search(
         self,
         info: strawberry.Info,
@@ -77,7 +86,9 @@ class Query:
         loaders = info.context.loaders
         accounts = await loaders.rows(sql.search(Account, text.strip(), first, loaders.reader.dialect))
         contacts = await loaders.rows(sql.search(Contact, text.strip(), first, loaders.reader.dialect))
-        return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts))
+        vendors = await loaders.rows(sql.search(Vendor, text.strip(), first, loaders.reader.dialect))
+        return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts),
+                            vendors=to_nodes(VendorType, vendors))
 
     @strawberry.field(description="Any object by global id; null if it does not exist (or no longer exists).")
     async def node(self, info: strawberry.Info, id: ID_ARG) -> Optional[Node]:
@@ -92,6 +103,24 @@ class Query:
         if len(ids) > 100:
             raise UserInputError(f"nodes takes at most 100 ids, got {len(ids)}")
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+
+    duplicate_account_draft = strawberry.field(
+        resolver=duplicate_account_draft,
+        description="The form Duplicar opens with for an account: every field duplicateAccount copies, pre-filled from "
+        "the source, its email and phone to update, name and RFC empty; null when there is no such account.",
+    )
+
+    preview_purchase_order = strawberry.field(
+        resolver=preview_purchase_order,
+        description="What addPurchaseOrder would compute for this input, written nowhere: line amounts, totals and "
+        "taxBreakdown by the same code, or the same errors at the same paths. For forms that show totals as the user types.",
+    )
+
+    sat_catalogs: SatCatalogs = strawberry.field(
+        resolver=sat_catalogs,
+        description="The SAT catalogues (CFDI 4.0) of the forms' select lists: régimen fiscal, uso de CFDI, forma "
+        "and método de pago, moneda; Spanish descriptions as SAT publishes them, and the rules the server applies.",
+    )
 
 
 def _root_lists() -> None:

@@ -74,6 +74,19 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
         await _read_on(context, connection)
 
 
+@asynccontextmanager
+async def read_session(context: Context) -> AsyncIterator[AsyncSession]:
+    """A session for a query that runs a mutation's checks without writing (a preview): its own
+    connection in a transaction that is rolled back, taken after the request's read connection is
+    returned so a request never holds two."""
+    await context.loaders.release()
+    try:
+        async with context.engine.connect() as connection, AsyncSession(bind=connection) as session:
+            yield session  # the connection closes unread and uncommitted: a rollback
+    except Exception as error:  # noqa: BLE001 - a failing database is a retryable error, never its message
+        raise_retryable(error)
+
+
 async def _read_on(context: Context, connection: AsyncConnection) -> None:
     """Hand the committed write connection to the request's reader; if that fails, the answer is
     still built (from primed rows, or on a fresh connection)."""

@@ -1,12 +1,15 @@
 """Checks of input values shared by the mutations: text, email, RFC, SAT catalogues, amounts, ids.
 
 Each check adds what is wrong to a `Problems` at the given input path and returns the clean value
-(or None), so a mutation validates every field and reports every problem at once.
+(or None), so a mutation validates every field and reports every problem at once. Text is taken in
+Unicode NFC, so what a keyboard sends decomposed is checked and stored as one character.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,8 +24,19 @@ from resolvers.errors import ErrorCode, Problems
 from schema.node import pk_of
 
 Path = Sequence[str | int]
-_CURRENCY = re.compile(r"[A-Z]{3}")
 _POSTAL_CODE = re.compile(r"\d{5}")
+# python-stdnum's rule for the last three characters of an RFC: the homoclave, then the check digit.
+_HOMOCLAVE = re.compile(r"[1-9A-V][1-9A-Z]")
+_CHECK_DIGITS = "0123456789A"
+# The words python-stdnum refuses as the first four letters of a person's RFC (SAT's "palabras
+# inconvenientes"). Read from it, so the reason given and the rule applied cannot drift apart.
+_FORBIDDEN_WORDS = frozenset(stdnum_rfc._name_blacklist)
+
+
+def nfc(text: str) -> str:
+    """The text in Unicode NFC: an "Ñ" typed as N + combining tilde (NFD) becomes the one character
+    that RFC rules, searches and unique names compare."""
+    return unicodedata.normalize("NFC", text)
 
 
 def required_text(problems: Problems, path: Path, value: str | None, max_length: int) -> str | None:
@@ -39,7 +53,7 @@ def optional_text(problems: Problems, path: Path, value: str | None, max_length:
     if "\x00" in value:
         problems.add(path, ErrorCode.INVALID, f"{path[-1]} cannot contain the NUL character (U+0000)")
         return None
-    cleaned = value.strip() or None
+    cleaned = nfc(value).strip() or None
     if cleaned is not None and max_length is not None and len(cleaned) > max_length:
         problems.add(path, ErrorCode.INVALID, f"{path[-1]} has {len(cleaned)} characters; at most {max_length}")
         return None
@@ -53,39 +67,67 @@ def email(problems: Problems, path: Path, value: str | None) -> str | None:
         problems.add(path, ErrorCode.INVALID, "not a valid email address: it contains the NUL character")
         return None
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        return validate_email(nfc(value).strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
         problems.add(path, ErrorCode.INVALID, f"not a valid email address: {error}")
         return None
 
 
 def rfc(problems: Problems, path: Path, value: str | None) -> str | None:
-    """A valid RFC in canonical form: a generic one, or 12 (company) / 13 (person) characters with
-    a correct date and check digit."""
+    """A valid RFC in canonical form (NFC, upper case, compact): a generic one, or 12 (company) /
+    13 (person) characters with a correct date, homoclave and check digit."""
     if value is None or not value.strip():
         problems.add(path, ErrorCode.REQUIRED, "rfc is required")
         return None
+    value = nfc(value)
     number = stdnum_rfc.compact(value)
     if number in sat.GENERIC_RFCS:
         return number
-    reason = None
-    if len(number) not in (12, 13):
-        reason = f"an RFC has 12 characters (company) or 13 (person), this one has {len(number)}"
-    else:
-        try:
-            stdnum_rfc.validate(number, validate_check_digits=True)
-        except InvalidChecksum:
-            reason = "its check digit (last character) does not match the rest of the RFC"
-        except InvalidComponent:
-            reason = "its date part (YYMMDD after the letters) is not a valid date"
-        except (InvalidFormat, InvalidLength):
-            reason = "its format is wrong: letters, a YYMMDD date, a 2-character homoclave and a check digit"
-        except ValidationError as error:  # any other reason stdnum may grow
-            reason = str(error)
+    reason = _rfc_fault(number)
     if reason:
         problems.add(path, ErrorCode.INVALID, f"invalid RFC {value.strip()[:20]!r}: {reason}")
         return None
     return number
+
+
+def _rfc_fault(number: str) -> str | None:
+    """Why a compacted RFC is not valid, or None when it is."""
+    if len(number) not in (12, 13):
+        return f"an RFC has 12 characters (company) or 13 (person), this one has {len(number)}"
+    try:
+        stdnum_rfc.validate(number, validate_check_digits=True)
+    except InvalidChecksum:
+        return "its check digit (last character) does not match the rest of the RFC"
+    except InvalidComponent:
+        return _rfc_component_fault(number)
+    except (InvalidFormat, InvalidLength):
+        return ("its format is wrong: 3 letters (company) or 4 (person), a YYMMDD date, a 2-character homoclave "
+                "and a check digit")
+    except ValidationError as error:  # any other reason stdnum may grow
+        return str(error) or type(error).__name__
+    return None
+
+
+def _rfc_component_fault(number: str) -> str:
+    """The reason behind python-stdnum's InvalidComponent, which it raises alike for a forbidden
+    word, a date and a homoclave: checked here in its order, on an RFC whose format it accepted."""
+    letters = len(number) - 9
+    if letters == 4 and number[:4] in _FORBIDDEN_WORDS:
+        return (f"its first four letters {number[:4]!r} are a word SAT does not allow in a person's RFC "
+                f"(SAT replaces its last letter with X: {number[:3] + 'X'!r})")
+    date = number[letters:letters + 6]
+    try:
+        # As python-stdnum reads it: the century is unknown, so 2000-2099 (000229 is a valid date).
+        datetime.date(2000 + int(date[:2]), int(date[2:4]), int(date[4:]))
+    except ValueError:
+        return f"its date part {date!r} (YYMMDD after the letters) is not a valid date"
+    homoclave = number[-3:-1]
+    if not _HOMOCLAVE.fullmatch(homoclave):
+        return (f"its homoclave {homoclave!r} (the 2 characters before the check digit) is not valid: "
+                "the first is 1-9 or A-V, the second 1-9 or A-Z, and neither is 0")
+    if number[-1] not in _CHECK_DIGITS:
+        return f"its check digit (last character) is a digit or A, not {number[-1]!r}"
+    return "one of its parts is not valid"
 
 
 def rfc_kind(number: str) -> str:
@@ -139,17 +181,22 @@ def fiscal_profile(
             problems.add(["taxRegime"], ErrorCode.INVALID,
                          f"régimen {tax_regime}{where('taxRegime')} does not apply to {who}; allowed: {', '.join(sorted(allowed))}")
             return
-    if tax_regime is not None and cfdi_use is not None and tax_regime not in sat.CFDI_USES[cfdi_use]:
-        allowed_uses = sorted(use for use, regimes in sat.CFDI_USES.items() if tax_regime in regimes)
+    if tax_regime is not None and cfdi_use is not None and tax_regime not in sat.CFDI_USES[cfdi_use].tax_regimes:
+        allowed_uses = sorted(code for code, use in sat.CFDI_USES.items() if tax_regime in use.tax_regimes)
         problems.add(["cfdiUse"], ErrorCode.INVALID,
                      f"uso {cfdi_use}{where('cfdiUse')} is not allowed for régimen {tax_regime}; allowed: {', '.join(allowed_uses)}")
 
 
 def currency(problems: Problems, path: Path, value: str | None) -> str | None:
-    if value is None or not _CURRENCY.fullmatch(value):
-        problems.add(path, ErrorCode.INVALID, f"currency must be an ISO 4217 code of 3 capital letters, got {value!r}")
-        return None
-    return value
+    """An ISO 4217 code of SAT's c_Moneda catalogue (models/sat.py), in capital letters."""
+    if value is not None and value in sat.CURRENCIES:
+        return value
+    shown = "null" if value is None else repr(value[:20])
+    hint = f"; write it {value.strip().upper()!r}" if value and value.strip().upper() in sat.CURRENCIES else ""
+    problems.add(path, ErrorCode.INVALID,
+                 f"currency {shown} is not an ISO 4217 code of SAT's c_Moneda catalogue (e.g. MXN, USD, "
+                 f"EUR){hint}; the query satCatalogs {{ currencies {{ code description }} }} lists them")
+    return None
 
 
 def postal_code(problems: Problems, path: Path, value: str | None) -> str | None:

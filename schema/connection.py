@@ -187,7 +187,7 @@ def relation_field(relation: Relation, connection: ConnectionType) -> Any:
             aggregates=lambda: loaders.related_aggregate(relation, where).load(root.pk),
         )
 
-    return strawberry.field(resolver=resolve, description=f"{relation.label}: {relation.description}")
+    return strawberry.field(resolver=resolve, description=f"{relation.label}: {relation.description}" if relation.label else relation.description)
 
 
 def child_list_field(relation: Relation, node_cls: type) -> Any:

@@ -319,7 +319,8 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
             if relation.parent is model:
                 annotations[relation.field] = Optional[shells[relation.target]]
                 namespace[relation.field] = _op(
-                    f"Rows with at least one {relation.field} row that matches ({relation.label or relation.description})."
+                    f"Rows with at least one {relation.field} row that matches"
+                    + (f" ({relation.label})." if relation.label else f". {relation.description}")
                 )
                 plan.fields[relation.field] = ("some", relation)
         annotations |= {"and_": Optional[list[cls]], "or_": Optional[list[cls]], "not_": Optional[cls]}

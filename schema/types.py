@@ -7,8 +7,10 @@ Contact also get `tabs`. Nothing here is written per table.
 """
 
 # No `from __future__ import annotations`: the generated resolvers carry real type objects.
+import enum
 import types
 import typing
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -18,6 +20,7 @@ from strawberry.scalars import JSON
 import schema.enums  # noqa: F401 - registers the enums first
 from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
 from models.enums import Tax
+from models.relations import DETAILS_LABEL, LINES
 from resolvers.totals import tax_breakdown
 from schema.aggregates import aggregate_type
 from schema.connection import ConnectionType, child_list_field, relation_field
@@ -34,14 +37,32 @@ def graphql_annotation(annotation: Any) -> Any:
     return annotation
 
 
-@strawberry.type(description="A tab of the account or contact screen, for drawing the tab bar with badges.")
+@strawberry.enum(description="What a tab of the account or contact screen shows.")
+class TabKind(enum.Enum):
+    DETAILS = strawberry.enum_value("DETAILS", description="The record's own fields (Detalles): no connection field, no count.")
+    RELATED = strawberry.enum_value("RELATED", description="A related list: a connection field of the record, counted in the badge.")
+
+
+@strawberry.type(description="A tab of the account or contact screen: the bar is drawn from these alone, in order.")
 class Tab:
-    field: str = strawberry.field(description="Name of the connection field that holds the tab's rows.")
-    label: str = strawberry.field(description="Label of the tab as the product shows it (Spanish).")
-    description: str = strawberry.field(description="What the tab holds, from the product documentation (Spanish).")
-    count: int = strawberry.field(
-        description="Number of rows in the tab. Every tab of every parent is counted in one statement."
+    kind: TabKind = strawberry.field(description="Detalles (the record's own fields) or a related list.")
+    field: Optional[str] = strawberry.field(
+        description="Name of the connection field that holds the tab's rows; null for Detalles."
     )
+    label: str = strawberry.field(description="Label of the tab as the product shows it (Spanish).")
+    description: Optional[str] = strawberry.field(
+        description="Subtitle of the tab in the product documentation (Spanish); null for Detalles, which has none."
+    )
+    count: Optional[int] = strawberry.field(
+        description="Number of rows in the tab (its badge); null for Detalles. Every tab of every parent is counted in "
+        "one statement."
+    )
+
+
+def tab_entries(parent: type[Table]) -> list[dict[str, Any]]:
+    """The screen's tab bar as plain values (count aside): Detalles first, then the registry's tabs."""
+    details = {"kind": TabKind.DETAILS, "field": None, "label": DETAILS_LABEL, "description": None}
+    return [details, *({"kind": TabKind.RELATED, "field": r.field, "label": r.label, "description": r.summary} for r in TABS[parent])]
 
 
 def _selects(selections: list[Any], name: str) -> bool:
@@ -53,16 +74,18 @@ def _selects(selections: list[Any], name: str) -> bool:
 
 
 def _tabs_field(parent: type[Table]) -> Any:
-    tabs = TABS[parent]
+    entries = tab_entries(parent)
 
     async def resolve(root: Any, info: strawberry.Info) -> list[Tab]:
         # One load per parent, not per tab, and none when no badge is asked for.
         counts: dict[str, int] = {}
         if _selects(info.selected_fields, "count"):
             counts = await info.context.loaders.tab_counts(parent).load(root.pk)
-        return [Tab(field=r.field, label=r.label, description=r.summary, count=counts.get(r.field, 0)) for r in tabs]
+        return [Tab(**entry, count=None if entry["field"] is None else counts.get(entry["field"], 0)) for entry in entries]
 
-    return strawberry.field(resolver=resolve, description="The tabs of this screen in product order, with counts.")
+    return strawberry.field(
+        resolver=resolve, description="The tabs of this screen in product order: Detalles first, then each related list with its count."
+    )
 
 
 @strawberry.type(description="Taxes of a document grouped as CFDI 4.0 traslados: one entry per tax of its lines.")
@@ -73,11 +96,16 @@ class TaxBreakdownEntry:
     amount: Optional[Decimal] = strawberry.field(description="Σ tax of those lines; null for EXENTO (a base, no tax).")
 
 
+def tax_breakdown_entries(lines: Iterable[Any]) -> list[TaxBreakdownEntry]:
+    """The traslados of a document's lines (rows read, or lines not written yet)."""
+    groups = tax_breakdown((line.tax, line.net, line.tax_amount) for line in lines)
+    return [TaxBreakdownEntry(tax=g.tax, rate=g.rate, base=g.base, amount=g.amount) for g in groups]
+
+
 def _tax_breakdown_field(lines: Relation) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> list[TaxBreakdownEntry]:
-        rows = await info.context.loaders.children(lines).load(root.pk)  # the same batch as `lines`
-        groups = tax_breakdown((row.tax, row.net, row.tax_amount) for row in rows)
-        return [TaxBreakdownEntry(tax=g.tax, rate=g.rate, base=g.base, amount=g.amount) for g in groups]
+        # The same batch as `lines`.
+        return tax_breakdown_entries(await info.context.loaders.children(lines).load(root.pk))
 
     return strawberry.field(resolver=resolve, description="Taxes grouped per tax, as the CFDI lists its traslados.")
 
@@ -140,8 +168,8 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
                     else child_list_field(relation, by_model[relation.target])
                 )
                 setattr(cls, relation.field, field)
-                if not relation.paged:  # document lines
-                    cls.tax_breakdown = _tax_breakdown_field(relation)
+        if model in LINES:
+            cls.tax_breakdown = _tax_breakdown_field(LINES[model])
         if model in TABS:
             cls.tabs = _tabs_field(model)
         cls.__annotations__ = annotations

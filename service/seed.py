@@ -7,7 +7,10 @@
   groups and account relations, 1-5 contacts for most of them (plus a few without account),
   and their addresses;
 * the rows of every account tab and contact tab of `models.relations`: most parents get
-  0-8 rows per tab, about 2 % get 30-60 so that paging has something to page through.
+  0-8 rows per tab, about 2 % get 30-60 so that paging has something to page through;
+* documents that add up: quotes, orders and invoices store the totals of their lines; PPD
+  invoices are paid in installments by payment CFDIs whose documentos relacionados chain the
+  balance from the invoice's total down to its stored balance; credit notes are subtotal + tax.
 
 Determinism: every value comes from `random.Random` streams seeded from `seed` (one stream
 per area, so changing one area does not reshuffle the others) and from pools of Faker es_MX
@@ -41,6 +44,7 @@ from sqlmodel import SQLModel
 from stdnum.mx import rfc as stdnum_rfc
 
 import models  # noqa: F401 - registers every table on the metadata
+from models import sat
 from models.enums import (
     AccountRelationKind,
     AccountType,
@@ -252,6 +256,8 @@ class _Weighted(Generic[T]):
 _ACCOUNT_ROWS = _Weighted(zip(range(1, 9), (24, 22, 17, 13, 9, 7, 5, 3), strict=True))
 _CONTACT_ROWS = _Weighted(zip(range(1, 9), (38, 26, 14, 9, 6, 4, 2, 1), strict=True))
 _LINES = _Weighted(zip(range(1, 6), (30, 28, 20, 13, 9), strict=True))
+#: Installments a PPD invoice is paid in.
+_INSTALLMENTS = _Weighted([(1, 45), (2, 25), (3, 18), (4, 12)])
 
 _DAYS = [ANCHOR_DATE - timedelta(days=back) for back in range(MAX_AGE_DAYS + 400)]
 # Working hours in Mexico City (08:00-18:00, UTC-6) are 14:00-24:00 UTC.
@@ -341,22 +347,15 @@ _PERSON_REGIMES = _Weighted(
      ("615", 2), ("607", 1), ("608", 2), ("616", 2), ("610", 2)]
 )
 # c_UsoCFDI allowed per régimen (DOMAIN.md): G01/G03/I01-I08 and G02, deductions for persons, S01 always.
-_G_REGIMES = frozenset({"601", "603", "606", "612", "620", "621", "622", "623", "624", "625", "626"})
-_D_REGIMES = frozenset({"605", "606", "607", "608", "611", "612", "614", "615", "625"})
+#: How often each uso de CFDI is an account's default, among those its régimen allows (models/sat.py).
+_CFDI_USE_WEIGHTS: dict[str, float] = {
+    "S01": 8.0, "G03": 50, "G01": 20, "G02": 3, **{f"I0{n}": 1.5 for n in range(1, 9)},
+    "D01": 8, "D02": 2, "D04": 2, "D07": 1, "D10": 2, "CN01": 6,
+}
 
 
 def _cfdi_uses(regime: str) -> _Weighted[str]:
-    uses = [("S01", 8.0)]
-    if regime in _G_REGIMES:
-        uses += [("G03", 50), ("G01", 20), ("G02", 3)]
-        uses += [(f"I0{n}", 1.5) for n in range(1, 9)]
-    elif regime == "616":
-        uses += [("G02", 3)]
-    if regime in _D_REGIMES:
-        uses += [("D01", 8), ("D02", 2), ("D04", 2), ("D07", 1), ("D10", 2)]
-    if regime == "605":
-        uses += [("CN01", 6)]
-    return _Weighted(uses)
+    return _Weighted([(use, weight) for use, weight in _CFDI_USE_WEIGHTS.items() if regime in sat.CFDI_USES[use].tax_regimes])
 
 
 _USES_BY_REGIME = {regime: _cfdi_uses(regime) for regime in _COMPANY_REGIMES.values + _PERSON_REGIMES.values}
@@ -668,6 +667,7 @@ _EVENTS = {
 _EVENT_PLACES = ("Oficinas del cliente", "Sala de juntas 2", "Google Meet", "Zoom", "Microsoft Teams",
                  "Planta del cliente")
 _LOG_ACTIONS = ("UPDATED", "EMAILED", "CALLED", "INVOICED", "STATUS_CHANGED", "NOTE_ADDED", "ASSIGNED")
+_CONTACT_LOG_ACTIONS = ("EMAILED", "CALLED", "CALLED", "NOTE_ADDED")
 _ROOM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"  # Meteor ids, as RocketChat
 _DISCOUNT_PERCENTS = tuple(Decimal(p) for p in ("5", "7.5", "10", "12.5", "15", "20"))
 _COMMISSION_RATES = tuple(Decimal(r) for r in ("0.0200", "0.0300", "0.0500", "0.0750", "0.1000"))
@@ -784,9 +784,34 @@ class _Invoiced:
 
     id: int
     date: date
+    net: Decimal  #: subtotal - discount_total: what its taxes were computed on
+    tax_total: Decimal
     total: Decimal
-    balance: Decimal
     status: InvoiceStatus
+    #: (date, amount) of each installment paid by a payment CFDI, in order; none for a PUE invoice.
+    installments: tuple[tuple[date, Decimal], ...] = ()
+
+
+@dataclass(slots=True)
+class _Applied:
+    """One installment of an invoice, as a payment CFDI applies it (a documento relacionado)."""
+
+    invoice: _Invoiced
+    day: date
+    installment: int
+    previous_balance: Decimal
+    amount_paid: Decimal
+
+    def row(self, row_id: int, payment_id: int) -> dict[str, Any]:
+        return {
+            "id": row_id,
+            "payment_cfdi_id": payment_id,
+            "invoice_id": self.invoice.id,
+            "installment": self.installment,
+            "previous_balance": self.previous_balance,
+            "amount_paid": self.amount_paid,
+            "remaining_balance": self.previous_balance - self.amount_paid,
+        }
 
 
 @dataclass(slots=True)
@@ -1370,8 +1395,7 @@ class _Seeder:
         if account is None:
             return
         invoices = [self._invoice(rng, account) for _ in range(self._count(rng, account, 0.85))]
-        for _ in range(self._count(rng, account, 0.7)):
-            self._payment_cfdi(rng, account, invoices)
+        self._payment_cfdis(rng, account, invoices)
         for _ in range(self._count(rng, account, 0.7)):
             self._credit_note(rng, account, invoices)
         for _ in range(self._count(rng, account, 0.65)):
@@ -1423,7 +1447,7 @@ class _Seeder:
             self._subscription(rng, account)
 
     def _invoice(self, rng: random.Random, account: _Account) -> _Invoiced:
-        """One invoice; returns what the documents that refer to it need."""
+        """One invoice with its lines; returns what the documents that refer to it need."""
         invoice_id = self._id("invoice")
         status = _INVOICE_STATUS.pick(rng)
         term = account.credit_days or 30
@@ -1439,18 +1463,24 @@ class _Seeder:
         else:
             back = rng.randint(0, oldest)
         issued = _DAYS[back]
-        subtotal = _log_money(rng, 500, 400_000)
-        rate = tax_rate(Tax.IVA_0) if rng.random() < 0.05 else tax_rate(Tax.IVA_8 if account.border else Tax.IVA_16)
-        tax_total = cents(subtotal * rate)
-        total = subtotal + tax_total
-        balance = {
-            InvoiceStatus.PAID: ZERO,
-            InvoiceStatus.CANCELLED: ZERO,
-            InvoiceStatus.PARTIALLY_PAID: cents(total * Decimal(rng.randint(10, 90)) / 100),
-        }.get(status, total)
+        specs = [self._line_spec(rng, account.border) for _ in range(_LINES.pick(rng))]
+        totals, lines = self._lines("invoice_line", "invoice_id", invoice_id, specs)
+        total = totals["total"]
+        # Sold on credit, the invoice is PPD and its payments are stamped later, in installments.
         on_credit = status in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE, InvoiceStatus.PARTIALLY_PAID)
+        ppd = on_credit or account.payment_method is PaymentMethod.PPD or (account.credit_days > 0 and rng.random() < 0.5)
+        paid = ZERO
+        if status is InvoiceStatus.PAID and ppd:
+            paid = total
+        elif status is InvoiceStatus.PARTIALLY_PAID:
+            paid = total - cents(total * Decimal(rng.randint(10, 90)) / 100)
+        installments = self._installments(rng, back, paid)
+        if (status is InvoiceStatus.PAID and not ppd) or status is InvoiceStatus.CANCELLED:
+            balance = ZERO  # PUE: paid when issued, no payment CFDI; or nothing is owed
+        else:
+            balance = total - paid
         contacts = account.contacts
-        self._add("invoice", {
+        self._add_document("invoice", {
             "id": invoice_id,
             "account_id": account.id,
             "contact_id": rng.choice(contacts).id if contacts and rng.random() < 0.4 else None,
@@ -1460,50 +1490,82 @@ class _Seeder:
             "date": issued,
             "due_date": issued + timedelta(days=term),
             "status": status,
-            "subtotal": subtotal,
-            "tax_total": tax_total,
-            "total": total,
             "balance": balance,
             "currency": account.currency,
-            "payment_method": PaymentMethod.PPD if on_credit else account.payment_method,
-        })
-        return _Invoiced(invoice_id, issued, total, balance, status)
+            "payment_method": PaymentMethod.PPD if ppd else PaymentMethod.PUE,
+            **totals,
+        }, "invoice_line", lines)
+        net = totals["subtotal"] - totals["discount_total"]
+        return _Invoiced(invoice_id, issued, net, totals["tax_total"], total, status, installments)
 
-    def _payment_cfdi(self, rng: random.Random, account: _Account,
-                      invoices: list[_Invoiced]) -> None:
-        paid = [inv for inv in invoices if inv.status in (InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID)]
-        if paid and rng.random() < 0.8:
-            invoice = rng.choice(paid)
-            amount = invoice.total - invoice.balance
-            back = rng.randint(0, _days_back(invoice.date))
-        else:
-            amount = _log_money(rng, 500, 200_000)
-            back = rng.randint(0, min(account.age, 1095))
-        self._add("payment_cfdi", {
-            "id": (payment_id := self._id("payment_cfdi")),
-            "account_id": account.id,
-            "uuid": _uuid(rng),
-            "serie": "P",
-            "folio": str(payment_id),
-            "payment_date": _DAYS[back],
-            "payment_form": _PAYMENT_FORMS.pick(rng),
-            "amount": amount,
-            "currency": account.currency,
-            "status": FiscalDocumentStatus.CANCELLED if rng.random() < 0.04 else FiscalDocumentStatus.ISSUED,
-        })
+    @staticmethod
+    def _installments(rng: random.Random, back: int, paid: Decimal) -> tuple[tuple[date, Decimal], ...]:
+        """`paid` in 1-4 equal installments (the last takes the odd cents), about a month apart from
+        the issue date `back` days before the anchor, none after it."""
+        if paid <= 0:
+            return ()
+        count = min(_INSTALLMENTS.pick(rng), int(paid / CENT))
+        share = cents(paid / count)
+        amounts = [share] * (count - 1) + [paid - share * (count - 1)]
+        days_after = sorted(min(back, 30 * n + rng.randint(0, 25)) for n in range(count))
+        return tuple((_DAYS[back - after], amount) for after, amount in zip(days_after, amounts, strict=True))
+
+    def _payment_cfdis(self, rng: random.Random, account: _Account, invoices: list[_Invoiced]) -> None:
+        """The payment CFDIs of the account's PPD installments, in date order. One payment may pay
+        installments of several invoices; a few were stamped, cancelled and stamped again as issued."""
+        applied = []
+        for invoice in invoices:
+            balance = invoice.total
+            for number, (day, amount) in enumerate(invoice.installments, start=1):
+                applied.append(_Applied(invoice, day, number, balance, amount))
+                balance -= amount
+        applied.sort(key=lambda a: (a.day, a.invoice.id, a.installment))
+        payments: list[list[_Applied]] = []
+        for item in applied:
+            group = payments[-1] if payments else None
+            # Joining an earlier payment moves an installment's date back, never before its invoice's
+            # issue or its previous installment (that one is in an earlier payment, on an earlier day).
+            if (group is not None and len(group) < 4 and rng.random() < 0.3 and group[0].day >= item.invoice.date
+                    and all(other.invoice is not item.invoice for other in group)):
+                group.append(item)
+            else:
+                payments.append([item])
+        for group in payments:
+            form = _PAYMENT_FORMS.pick(rng)
+            replaced = rng.random() < 0.04
+            for status in (FiscalDocumentStatus.CANCELLED, FiscalDocumentStatus.ISSUED) if replaced else (
+                    FiscalDocumentStatus.ISSUED,):
+                payment_id = self._id("payment_cfdi")
+                self._add("payment_cfdi", {
+                    "id": payment_id,
+                    "account_id": account.id,
+                    "uuid": _uuid(rng),
+                    "serie": "P",
+                    "folio": str(payment_id),
+                    "payment_date": group[0].day,
+                    "payment_form": form,
+                    "amount": sum((item.amount_paid for item in group), ZERO),
+                    "currency": account.currency,
+                    "status": status,
+                })
+                for item in group:
+                    self._add("payment_related_document", item.row(self._id("payment_related_document"), payment_id))
 
     def _credit_note(self, rng: random.Random, account: _Account,
                      invoices: list[_Invoiced]) -> None:
         related = None
         stamped = [inv for inv in invoices if inv.status not in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED)]
         if stamped and rng.random() < 0.85:
+            # A share of the invoice (all of it for a full return), its tax in the same share.
             invoice = rng.choice(stamped)
             related = invoice.id
             back = rng.randint(max(0, _days_back(invoice.date) - 60), _days_back(invoice.date))
-            amount = max(CENT, cents(invoice.total * Decimal(rng.randint(3, 100)) / 100))
+            share = Decimal(rng.randint(3, 100)) / 100
+            subtotal, tax_total = cents(invoice.net * share), cents(invoice.tax_total * share)
         else:
             back = rng.randint(0, min(account.age, 1095))
-            amount = _log_money(rng, 100, 50_000)
+            subtotal = _log_money(rng, 100, 50_000)
+            tax_total = cents(subtotal * tax_rate(Tax.IVA_8 if account.border else Tax.IVA_16))
         self._add("credit_note", {
             "id": (note_id := self._id("credit_note")),
             "account_id": account.id,
@@ -1513,7 +1575,10 @@ class _Seeder:
             "date": _DAYS[back],
             "related_invoice_id": related,
             "reason": rng.choice(_CREDIT_REASONS),
-            "total": amount,
+            "currency": account.currency,
+            "subtotal": subtotal,
+            "tax_total": tax_total,
+            "total": subtotal + tax_total,
             "status": _CREDIT_NOTE_STATUS.pick(rng),
         })
 
@@ -1854,6 +1919,9 @@ class _Seeder:
         """Activity log (account tab), comments with replies, support cases and chat channels (both)."""
         if account is not None:
             self._activity_log(rng, account)
+        for contact in contacts:
+            if rng.random() < 0.6:
+                self._contact_log(rng, account, contact)
         for owner, contact in self._owners(rng, account, contacts):
             self._comment(rng, owner, contact)
         for owner, contact in self._owners(rng, account, contacts):
@@ -1901,10 +1969,11 @@ class _Seeder:
                 summary, details = "Cuenta creada", {"channel": rng.choice(("web", "importación", "api"))}
             else:
                 at, action = _moment(rng, 0, account.age), rng.choice(_LOG_ACTIONS)
-                summary, details = self._log_entry(rng, account, action)
+                summary, details = self._log_entry(rng, action, account.email, account.user_id)
             self._add("activity_log", {
                 "id": self._id("activity_log"),
                 "account_id": account.id,
+                "contact_id": None,
                 "at": at,
                 "actor": user[1] if rng.random() < 0.85 else rng.choice(("api:erp-sync", "sistema")),
                 "action": action,
@@ -1912,13 +1981,30 @@ class _Seeder:
                 "details": details,
             })
 
-    def _log_entry(self, rng: random.Random, account: _Account, action: str) -> tuple[str, dict[str, Any]]:
+    def _contact_log(self, rng: random.Random, account: _Account | None, contact: _Contact) -> None:
+        """Entries about a contact; also in its account's history when it has one."""
+        for _ in range(rng.randint(20, 40) if contact.heavy else _CONTACT_ROWS.pick(rng)):
+            action = rng.choice(_CONTACT_LOG_ACTIONS)
+            summary, details = self._log_entry(rng, action, contact.email, account.user_id if account else None)
+            self._add("activity_log", {
+                "id": self._id("activity_log"),
+                "account_id": account.id if account else None,
+                "contact_id": contact.id,
+                "at": _moment(rng, 0, contact.age),
+                "actor": self._user(rng)[1] if rng.random() < 0.85 else rng.choice(("api:erp-sync", "sistema")),
+                "action": action,
+                "summary": summary,
+                "details": details,
+            })
+
+    def _log_entry(self, rng: random.Random, action: str, email: str,
+                   user_id: int | None) -> tuple[str, dict[str, Any]]:
         if action == "UPDATED":
             fields = rng.sample(("phone", "email", "credit_limit", "payment_terms", "cfdi_use", "website"), 2)
             return f"Se actualizaron {', '.join(fields)}", {"fields": fields}
         if action == "EMAILED":
             subject = rng.choice(_EMAIL_SUBJECTS).format(n=rng.randint(100, 99999))
-            return f"Correo enviado: {subject}", {"subject": subject, "to": account.email}
+            return f"Correo enviado: {subject}", {"subject": subject, "to": email}
         if action == "CALLED":
             minutes = rng.randint(1, 40)
             return f"Llamada de {minutes} min", {"minutes": minutes, "answered": rng.random() < 0.7}
@@ -1929,7 +2015,7 @@ class _Seeder:
             return "Cambió de prospecto a cliente", {"from": "PROSPECT", "to": "CUSTOMER"}
         if action == "ASSIGNED":
             user = self._user(rng)
-            return f"Asignada a {user[1]}", {"from_user_id": account.user_id, "to_user_id": user[0]}
+            return f"Asignada a {user[1]}", {"from_user_id": user_id, "to_user_id": user[0]}
         body = rng.choice(_COMMENT_BODIES)
         return "Nota agregada", {"chars": len(body)}
 

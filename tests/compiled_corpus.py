@@ -352,7 +352,7 @@ query($id: ID!) {
   accounts(first: 3) { aggregate { count avg { creditLimit } } nodes { opportunities { aggregate { sum { amount } } } } }
 }""", {"id": "%(account)s"}),
     Document("tabs of one account", """
-query($id: ID!) { account(id: $id) { tabs { field label description count } } }
+query($id: ID!) { account(id: $id) { tabs { kind field label description count } } }
 """, {"id": "%(account)s"}),
     Document("tabs of many accounts and contacts", """
 {
@@ -391,7 +391,7 @@ query($id: ID!) {
   __typename
   account(id: $id) {
     __typename
-    tabs { __typename field }
+    tabs { __typename kind field }
     invoices(first: 2) {
       __typename
       pageInfo { __typename hasNextPage }
@@ -417,6 +417,13 @@ query($id: ID!) {
   accounts(first: 5) { nodes { shippingMethods createdAt creditLimit doNotEmail creditDays paymentMethod } }
   purchaseOrderLines(first: 5) { nodes { quantity discountPercent discountAmount tax taxRate } }
 }"""),
+    # A root field the planner does not plan: the operation goes to the stock executor, alone or not.
+    Document("SAT catalogues", """
+{ satCatalogs { taxRegimes { code description appliesTo } cfdiUses { code description taxRegimes }
+                paymentForms { code description } paymentMethods { code description } currencies { code description } } }"""),
+    Document("SAT catalogues beside a root list", """
+{ accounts(first: 2) { totalCount nodes { name taxRegime } } satCatalogs { taxRegimes { code appliesTo } } }""",
+             counted=("accounts",)),
 ]
 
 ERRORS = [
@@ -496,5 +503,45 @@ query($n: Int! = 100) { accounts(first: $n) { nodes { invoices(first: $n) { node
     Document("too many tokens", "{ accounts(first: 1) { nodes { %s } } }" % " ".join(["name"] * 5001), errors=True),
 ]
 
-CORPUS: list[Document] = TABS + ROOTS + SHAPES + SHAPES_OF_CLIENTS + ERRORS
+#: The screens' documents: invoices in detail, payments and credit notes, the forms' queries.
+DOCUMENTS = [
+    Document("invoice lines, tax breakdown and payments", """
+query($id: ID!) {
+  account(id: $id) {
+    invoices(first: 5) { nodes { folio subtotal discountTotal taxTotal total balance paymentMethod
+      lines { position description quantity unitPrice discountPercent discountAmount tax taxRate gross discount net
+              taxAmount total product { name } service { name } invoice { folio } }
+      taxBreakdown { tax rate base amount }
+      payments { installment previousBalance amountPaid remainingBalance paymentCfdi { folio status amount } } } }
+  }
+}""", {"id": "%(account)s"}),
+    Document("payment CFDIs with their related documents", """
+query($id: ID!) {
+  account(id: $id) {
+    paymentCfdis(first: 10) { nodes { folio amount status
+      relatedDocuments { id installment previousBalance amountPaid remainingBalance paymentCfdi { folio }
+                         invoice { folio total balance payments { installment } } } } }
+  }
+  paymentRelatedDocuments(first: 5) { totalCount nodes { installment amountPaid invoice { folio } } }
+}""", {"id": "%(Account.paymentCfdis)s"}),
+    Document("credit notes, invoice lines at the root, aliases and fragments on the new fields", """
+query($id: ID!, $invoice: ID!) {
+  account(id: $id) { creditNotes(first: 10) { nodes { folio currency subtotal taxTotal total relatedInvoice { folio currency } } } }
+  inv: node(id: $invoice) { ... on Invoice { rows: lines { __typename position } taxes: taxBreakdown { tax amount } ...Paid } }
+  invoiceLines(first: 3) { nodes { position total invoice { folio } } }
+}
+fragment Paid on Invoice { payments { paymentCfdi { relatedDocuments { invoice { folio } } } } }""",
+             {"id": "%(Account.creditNotes)s", "invoice": "%(invoice)s"}),
+    Document("a contact's own history beside its tab bar", """
+query($id: ID!) { contact(id: $id) { tabs { kind label count } activityLog(first: 3) { totalCount nodes { action
+  account { name } contact { lastName } } } } }""", {"id": "%(contact)s"}),
+    Document("the Duplicar form, beside the account it copies", """
+query($id: ID!) { duplicateAccountDraft(sourceId: $id) { sourceId name rfc email phone taxRegime cfdiUse currency
+  creditLimit shippingMethods priceListId parentAccountId } account(id: $id) { name tabs { kind count } } }""",
+             {"id": "%(account)s"}),
+    Document("vendors in search", """
+query($text: String!) { search(text: $text, first: 3) { vendors { name rfc } accounts { name } } }""", {"text": "%(search)s"}),
+]
+
+CORPUS: list[Document] = TABS + ROOTS + SHAPES + SHAPES_OF_CLIENTS + DOCUMENTS + ERRORS
 assert len({d.name for d in CORPUS}) == len(CORPUS), "two corpus documents share a name"

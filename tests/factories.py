@@ -11,11 +11,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Relation, Table, referenced_model
+from models import Account, PriceList, Relation, Table, referenced_model
 from models.types import EnumList, UTCDateTime
 
 #: Tables whose check constraint wants exactly one owner: the owner a test row gets by default.
-DEFAULT_OWNER = {"address": "account_id"}
+DEFAULT_OWNER = {"address": "account_id", "activity_log": "account_id"}
+#: Tables whose check constraints tie columns together: values that satisfy them, unless a test gives its own.
+CONSISTENT_VALUES = {
+    "payment_related_document": {
+        "installment": 1, "previous_balance": Decimal("100.00"), "amount_paid": Decimal("100.00"),
+        "remaining_balance": Decimal("0.00"),
+    },
+}
 BASE_DAY = dt.date(2026, 6, 30)
 BASE_TIME = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
 
@@ -46,12 +53,19 @@ class Factory:
             if not column.nullable or column.unique:
                 default = _model_default(model, column.name)
                 row[column.name] = default if default is not None and not column.unique else self.value(column)
+        row.update(CONSISTENT_VALUES.get(table.name, {}))
         row.update(values)
         owner = DEFAULT_OWNER.get(table.name)
         if owner and not any(row.get(c.name) for c in table.columns if c.foreign_keys):
             row[owner] = await self.insert(referenced_model(table.c[owner]))
         async with self.engine.begin() as connection:
             return (await connection.execute(sa.insert(table).values(row).returning(table.c.id))).scalar_one()
+
+    async def invoiceable_company(self, **values: Any) -> int:
+        """An account to duplicate, invoiceable under CFDI 4.0: régimen 601 (companies), uso G03, paid PUE."""
+        profile = {"name": "Grupo Atlas", "tax_regime": "601", "cfdi_use": "G03", "payment_form": "03",
+                   "payment_method": "PUE", "fiscal_postal_code": "06600", "currency": "MXN"}
+        return await self.insert(Account, **{**profile, "price_list_id": await self.insert(PriceList), **values})
 
     async def related(self, relation: Relation, parent_id: int, **values: Any) -> int:
         """A row of the relation's target belonging to the parent (through its link table if it has one)."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from stdnum.mx import rfc as stdnum_rfc
 
 from models import (
     Account,
@@ -62,6 +64,20 @@ def _line(world: dict, quantity: str, price: str, **extra) -> dict:
     return {"productId": gid("Product", world["product"]), "quantity": quantity, "unitPrice": price, **extra}
 
 
+def _random_lines(rng: random.Random, world: dict, *, services: bool) -> list[dict]:
+    """1..6 lines of random quantities (0..4 decimals), prices, taxes and discounts."""
+    lines = []
+    for _ in range(rng.randint(1, 6)):
+        line = {"quantity": str(Decimal(rng.randint(1, 200_000)).scaleb(-rng.randint(0, 4))),
+                "unitPrice": str(Decimal(rng.randint(0, 5_000_000)).scaleb(-2)),
+                "tax": rng.choice([None, "IVA_16", "IVA_8", "IVA_0", "EXENTO"])}
+        if rng.random() < 0.3:
+            line["discountPercent"] = str(Decimal(rng.randint(0, 10_000)).scaleb(-2))
+        item = rng.choice([("productId", "Product", "product"), ("serviceId", "Service", "service")][: 1 + services])
+        lines.append({item[0]: gid(item[1], world[item[2]]), **line})
+    return lines
+
+
 async def _counts(engine) -> tuple[int, ...]:
     async with engine.connect() as connection:
         return tuple([
@@ -104,14 +120,7 @@ async def test_edge_cases_of_line_amounts(gql, world, line, expected) -> None:
 async def test_random_orders_store_exactly_what_the_rules_compute(gql, world) -> None:
     rng = random.Random(20261123)
     for _ in range(12):
-        lines = []
-        for _ in range(rng.randint(1, 6)):
-            line = {"quantity": str(Decimal(rng.randint(1, 200_000)).scaleb(-rng.randint(0, 4))),
-                    "unitPrice": str(Decimal(rng.randint(0, 5_000_000)).scaleb(-2)),
-                    "tax": rng.choice([None, "IVA_16", "IVA_8", "IVA_0", "EXENTO"])}
-            if rng.random() < 0.3:
-                line["discountPercent"] = str(Decimal(rng.randint(0, 10_000)).scaleb(-2))
-            lines.append({"productId": gid("Product", world["product"]), **line})
+        lines = _random_lines(rng, world, services=False)
         order = (await gql(MUTATION, _order(world, lines))).data["addPurchaseOrder"]["purchaseOrder"]
         expected = [line_amounts(Decimal(x["quantity"]), Decimal(x["unitPrice"]),
                                  discount_percent=Decimal(x["discountPercent"]) if "discountPercent" in x else None,
@@ -284,3 +293,140 @@ async def test_line_descriptions_and_new_vendors_have_maximums_too(gql, world) -
     assert {(tuple(e["field"]), e["code"]) for e in payload["errors"]} == {
         (("lines", "0", "description"), "INVALID"), (("vendor", "name"), "INVALID"), (("vendor", "phone"), "INVALID")}
     assert await _counts(gql.engine) == before
+
+
+PREVIEW = """
+query($input: AddPurchaseOrderInput!) {
+  previewPurchaseOrder(input: $input) {
+    errors { field code message existingId }
+    purchaseOrder {
+      subject date status currency subtotal discountTotal taxTotal total termsAndConditions shippingAddress billingAddress
+      contactId vendorId
+      lines { position description quantity unitPrice discountPercent discountAmount tax taxRate gross discount net taxAmount total productId serviceId }
+      taxBreakdown { tax rate base amount }
+    }
+  }
+}
+"""
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _company_rfc(n: int) -> str:
+    """A valid company RFC of its own for each n (vendors outlive a test: RFCs must not repeat)."""
+    base = f"VAL{dt.date(2000, 1, 1) + dt.timedelta(days=n % 9000):%y%m%d}{'ABCDEFGHJK'[n // 9000 % 10]}1"
+    return base + stdnum_rfc.calc_check_digit(base)
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(WRITES)]
+
+
+async def test_the_preview_answers_what_the_order_will_be_and_writes_nothing(gql, factory, world) -> None:
+    await factory.insert(Address, contact_id=world["contact"], kind="SHIPPING", is_primary=True, street="Bodega", ext_number="3")
+    rng = random.Random(20261207)
+    for n in range(6):
+        lines = _random_lines(rng, world, services=True)
+        variables = _order(world, lines, termsAndConditions=f"Entrega {n}")
+        before = await _counts(gql.engine)
+        response = await gql(PREVIEW, variables)
+        preview = response.data["previewPurchaseOrder"]
+        assert preview["errors"] == [] and _writes(response.statements) == []
+        assert await _counts(gql.engine) == before
+
+        written = (await gql(MUTATION, variables)).data["addPurchaseOrder"]["purchaseOrder"]
+        order = preview["purchaseOrder"]
+        for key in ("subject", "date", "status", "currency", "subtotal", "discountTotal", "taxTotal", "total",
+                    "termsAndConditions", "shippingAddress", "billingAddress", "taxBreakdown"):
+            assert order[key] == written[key], key
+        assert (order["contactId"], order["vendorId"]) == (written["contact"]["id"], written["vendor"]["id"])
+        for seen, stored in zip(order["lines"], written["lines"], strict=True):
+            ids = {"productId": stored.pop("product"), "serviceId": stored.pop("service")}
+            assert {k: seen[k] for k in stored} == stored
+            assert [seen["productId"], seen["serviceId"]] == [i and i["id"] for i in ids.values()]
+
+
+async def test_the_preview_gives_the_mutations_errors_at_the_same_paths(gql, world) -> None:
+    bad = {"input": {
+        "contactId": gid("Contact", 999_999_999), "subject": " ", "date": "2026-11-23", "currency": "ZZZ",
+        "vendorId": gid("Vendor", 999_999), "lines": [
+            _line(world, "0", "-1", discountPercent="101", discountAmount="5"),
+            {"serviceId": gid("Service", 999_999), "quantity": "1.00001", "unitPrice": "1.001"},
+        ],
+    }}
+    before = await _counts(gql.engine)
+    preview = (await gql(PREVIEW, bad)).data["previewPurchaseOrder"]
+    mutation = (await gql(MUTATION.replace("message", "message existingId"), bad)).data["addPurchaseOrder"]
+    assert preview["purchaseOrder"] is None and mutation["purchaseOrder"] is None
+    assert preview["errors"] == mutation["errors"] and len(preview["errors"]) == 11
+    assert await _counts(gql.engine) == before
+
+
+async def test_a_new_vendor_that_exists_is_a_conflict_naming_it(gql, factory, world) -> None:
+    tag = str(world["contact"])  # names and RFCs unique to this test run: vendors outlive a test
+    rfcs = [_company_rfc(world["contact"] * 4 + n) for n in range(4)]
+    by_name = await factory.insert(Vendor, name=f"Vargas-Alarcón {tag}")
+    by_rfc = await factory.insert(Vendor, name=f"Papelera {tag}", rfc=rfcs[0])
+    clashes = [
+        ({"name": f"  vargas-ALARCON {tag} "}, by_name),  # case, accents and spacing aside
+        ({"name": f"Vargas Alarcon, {tag}."}, by_name),  # and punctuation
+        ({"name": f"Otro nombre {tag}", "rfc": rfcs[0].lower()}, by_rfc),  # the same RFC, whatever the name
+        ({"name": f"Vargas-Alarcón {tag}", "rfc": rfcs[1]}, by_name),  # the existing one has no RFC
+    ]
+    for vendor, existing in clashes:
+        variables = _order(world, [_line(world, "1", "1")], vendorId=None, vendor=vendor)
+        before = await _counts(gql.engine)
+        for query, field in ((PREVIEW, "previewPurchaseOrder"), (MUTATION.replace("message", "message existingId"), "addPurchaseOrder")):
+            payload = (await gql(query, variables)).data[field]
+            (error,) = payload["errors"]
+            assert (error["field"], error["code"], error["existingId"]) == (["vendor"], "CONFLICT", gid("Vendor", existing)), vendor
+            assert gid("Vendor", existing) in error["message"]
+        assert await _counts(gql.engine) == before
+
+    # Two vendors of one name with different RFCs are two companies; a generic RFC decides nothing.
+    for rfc in rfcs[2:]:
+        homonym = (await gql(MUTATION, _order(world, [_line(world, "1", "1")], vendorId=None,
+                                              vendor={"name": f"Homónimo {tag}", "rfc": rfc}))).data["addPurchaseOrder"]
+        assert homonym["errors"] == []
+    foreign = (await gql(MUTATION, _order(world, [_line(world, "1", "1")], vendorId=None,
+                                          vendor={"name": f"Foreign {tag} Ltd", "rfc": "XEXX010101000"}))).data["addPurchaseOrder"]
+    assert foreign["errors"] == []
+
+
+async def test_orders_creating_the_same_vendor_at_once_create_it_once(gql, world) -> None:
+    name = f"Simultánea {world['contact']} SA"
+    variables = _order(world, [_line(world, "1", "1")], vendorId=None, vendor={"name": name})
+    payloads = [r.data["addPurchaseOrder"] for r in await asyncio.gather(*(gql(MUTATION, variables) for _ in range(6)))]
+    assert sum(p["errors"] == [] for p in payloads) == 1
+    assert all([e["code"] for e in p["errors"]] == ["CONFLICT"] for p in payloads if p["errors"])
+    async with gql.engine.connect() as connection:
+        assert (await connection.execute(sa.select(sa.func.count()).where(Vendor.__table__.c.name == name))).scalar_one() == 1
+
+
+async def test_vendors_are_found_by_search(gql, factory, world) -> None:
+    tag = str(world["contact"])
+    vendor = await factory.insert(Vendor, name=f"Vargas-Alarcón Distribuciones {tag}", rfc=_company_rfc(world["contact"]))
+    for text in (f"alarcon distribuciones {tag}", f"VARGAS-ALARCÓN DISTRIBUCIONES {tag}"):
+        found = (await gql("query($t: String!) { search(text: $t) { vendors { id name rfc } } }", {"t": text})).data
+        assert found["search"]["vendors"] == [{"id": gid("Vendor", vendor), "name": f"Vargas-Alarcón Distribuciones {tag}",
+                                               "rfc": _company_rfc(world["contact"])}]
+
+
+async def test_an_order_for_a_contact_without_an_account_is_in_its_history(gql, factory, world) -> None:
+    loner = await factory.insert(Contact, first_name="Sola", last_name="Sin Cuenta")
+    variables = _order(world, [_line(world, "1", "1")], contactId=gid("Contact", loner))
+    order = (await gql(MUTATION, variables)).data["addPurchaseOrder"]["purchaseOrder"]
+    entry = {"action": "PURCHASE_ORDER_ADDED", "summary": f"Purchase order {order['number']} for Sola Sin Cuenta: Consumibles",
+             "account": None, "contact": {"id": gid("Contact", loner)}}
+    history = (await gql("query($id: ID!) { contact(id: $id) { activityLog { nodes { action summary account { id } contact { id } } } } }",
+                         {"id": gid("Contact", loner)})).data["contact"]["activityLog"]["nodes"]
+    assert history == [entry]
+    found = (await gql("query($id: ID!) { activityLogs(filter: {contact: {id: {eq: $id}}}) { nodes { action summary account { id } contact { id } } } }",
+                       {"id": gid("Contact", loner)})).data["activityLogs"]["nodes"]
+    assert found == [entry]
+
+    # A contact with an account: the entry is on both histories.
+    with_account = (await gql(MUTATION, _order(world, [_line(world, "1", "1")]))).data["addPurchaseOrder"]["purchaseOrder"]
+    for parent, pk in (("account", world["account"]), ("contact", world["contact"])):
+        latest = (await gql("query($id: ID!) { %s(id: $id) { activityLog(first: 1) { nodes { summary } } } }" % parent,
+                            {"id": gid(parent.capitalize(), pk)})).data[parent]["activityLog"]["nodes"]
+        assert latest == [{"summary": f"Purchase order {with_account['number']} for Ana Ruiz: Consumibles"}]

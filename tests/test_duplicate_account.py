@@ -73,7 +73,9 @@ async def test_a_duplicate_copies_exactly_the_listed_fields_and_leaves_the_sourc
     assert row["created_at"] > before["created_at"] and row["updated_at"] > before["updated_at"]
     assert await _row(gql.engine, Account, source) == before  # the source, field by field
     counts = {tab["field"]: tab["count"] for tab in new["tabs"]}
-    assert counts.pop("activityLog") == 1 and set(counts.values()) == {0}  # no related record is copied
+    assert counts.pop(None) is None  # Detalles
+    assert counts.pop("activityLog") == 1 and counts.pop("relatedAccounts") == 1  # its parent, in "Clientes"
+    assert set(counts.values()) == {0}  # no related record is copied
     assert new["activityLog"]["nodes"] == [
         {"action": "DUPLICATED", "summary": f"Duplicated from {before['account_no']} (Grupo Industrial Atlas SA de CV)", "actor": "test-write"}
     ]
@@ -198,3 +200,104 @@ async def test_concurrent_duplicates_get_unique_account_numbers(gql, factory) ->
     ))
     numbers = [r.data["duplicateAccount"]["account"]["accountNo"] for r in responses]
     assert len(set(numbers)) == 12 and all(n.startswith("CLI-") for n in numbers)
+
+
+DRAFT = """
+query($id: ID!) {
+  duplicateAccountDraft(sourceId: $id) {
+    sourceId name rfc email phone tradeName industry accountType website taxRegime cfdiUse paymentForm paymentMethod
+    fiscalPostalCode currency creditLimit creditDays paymentTerms doNotEmail marketingOptIn shippingMethods
+    storeVisible priceListId assignedUserId parentAccountId
+  }
+}
+"""
+RELATIONS = "query($id: ID!) { account(id: $id) { relatedAccounts { nodes { kind relatedAccount { id } } } activityLog { nodes { action } } } }"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@pytest.mark.parametrize("name", ["Grupo Industrial Atlas SA de CV", "grupo industrial  ATLAS sa de cv ", "Grupo Índustrial Atlas SA de CV"])
+async def test_the_new_name_must_differ_from_the_sources(gql, factory, name) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    payload = (await gql(MUTATION.replace("message", "message existingId"), {"input": {
+        "sourceId": gid("Account", source), "name": name, "rfc": "ABC680524P73"}})).data["duplicateAccount"]
+    assert payload["account"] is None
+    (error,) = payload["errors"]
+    assert (error["field"], error["code"], error["existingId"]) == (["name"], "CONFLICT", gid("Account", source))
+    assert "razón social" in error["message"]
+    assert await _counts(gql.engine) == before
+
+
+async def test_the_parent_relation_rows_follow_the_parent_account_in_both_directions(gql, factory) -> None:
+    source = await _source(factory)
+    parent = (await _row(gql.engine, Account, source))["parent_account_id"]
+    other_parent = await factory.insert(Account)
+    cases = {"copied": ({}, parent), "overridden": ({"parentAccountId": gid("Account", other_parent)}, other_parent),
+             "cleared": ({"parentAccountId": None}, None)}
+    for label, (overrides, expected_parent) in cases.items():
+        payload = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": f"Atlas {label}",
+                                                  "rfc": "ABC680524P73", **overrides}})).data["duplicateAccount"]
+        assert payload["errors"] == [], label
+        new = payload["account"]
+        assert new["parentAccount"] == (expected_parent and {"id": gid("Account", expected_parent)}), label
+        own = (await gql(RELATIONS, {"id": new["id"]})).data["account"]
+        if expected_parent is None:
+            assert own["relatedAccounts"]["nodes"] == [], label
+            continue
+        assert own["relatedAccounts"]["nodes"] == [{"kind": "PARENT", "relatedAccount": {"id": gid("Account", expected_parent)}}]
+        theirs = (await gql(RELATIONS, {"id": gid("Account", expected_parent)})).data["account"]
+        assert {"kind": "SUBSIDIARY", "relatedAccount": {"id": new["id"]}} in theirs["relatedAccounts"]["nodes"]
+        assert "SUBSIDIARY_ADDED" in [entry["action"] for entry in theirs["activityLog"]["nodes"]]
+
+
+@pytest.mark.parametrize("field", ["taxRegime", "cfdiUse", "fiscalPostalCode"])
+async def test_what_a_cfdi_needs_cannot_be_cleared(gql, factory, field) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    payload = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Nueva", "rfc": "EKU9003173C9",
+                                              field: None}})).data["duplicateAccount"]
+    assert payload["account"] is None
+    (error,) = payload["errors"]
+    assert (error["field"], error["code"]) == ([field], "INVALID") and "CFDI 4.0" in error["message"]
+    assert await _counts(gql.engine) == before
+
+
+async def test_the_draft_is_the_form_prefilled_and_goes_back_as_the_input(gql, factory) -> None:
+    source = await _source(factory)
+    before = await _counts(gql.engine)
+    response = await gql(DRAFT, {"id": gid("Account", source)})
+    draft = response.data["duplicateAccountDraft"]
+    assert await _counts(gql.engine) == before
+    row = await _row(gql.engine, Account, source)
+    assert (draft["sourceId"], draft["name"], draft["rfc"]) == (gid("Account", source), "", "")
+    assert (draft["email"], draft["phone"]) == (row["email"], row["phone"])
+    references = {"price_list_id": "PriceList", "assigned_user_id": "User", "parent_account_id": "Account"}
+    for field in COPIED_FIELDS:
+        value = row[field]
+        if field in references:
+            value = gid(references[field], value)
+        elif field == "credit_limit":
+            value = str(value)
+        elif field in ("account_type", "payment_method"):
+            value = value.name
+        elif field == "shipping_methods":
+            value = [method.name for method in value]
+        assert draft[_camel(field)] == value, field
+
+    # The user changes what the product says to change, and sends the form back.
+    draft.update(name="Atlas Bajío SA de CV", rfc="ABC680524P73", email="bajio@atlas.mx", phone="477 555 0000")
+    payload = (await gql(MUTATION, {"input": draft})).data["duplicateAccount"]
+    assert payload["errors"] == []
+    new = await _row(gql.engine, Account, int(__import__("base64").b64decode(payload["account"]["id"]).decode().split(":")[1]))
+    assert {f: new[f] for f in COPIED_FIELDS} == {f: row[f] for f in COPIED_FIELDS}
+
+
+async def test_a_draft_of_no_account_is_null_and_a_bad_id_is_an_error(gql, factory) -> None:
+    assert (await gql(DRAFT, {"id": gid("Account", 999_999_999)})).data == {"duplicateAccountDraft": None}
+    contact = await factory.insert(Contact)
+    for bad in (gid("Contact", contact), "xyz"):
+        assert "invalid id" in (await gql(DRAFT, {"id": bad})).errors[0]["message"]

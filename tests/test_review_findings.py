@@ -102,14 +102,20 @@ async def test_is_null_on_a_foreign_key_and_not_are_consistent_with_ne(gql, fact
             sa.select(sa.func.count()).select_from(table).where(table.c.contact_id.is_(None)))).scalar_one()
 
 
-async def test_a_generic_rfc_needs_its_regime_even_when_the_regime_is_cleared(gql, factory) -> None:
+async def test_a_generic_rfc_needs_its_regime_and_clearing_it_is_refused(gql, factory) -> None:
     source = await factory.insert(Account, tax_regime="601", cfdi_use="G03")
     payload = (await gql(
         "mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code message } } }",
         {"i": {"sourceId": gid("Account", source), "name": "G", "rfc": "XAXX010101000", "taxRegime": None, "cfdiUse": "S01"}},
     )).data["duplicateAccount"]
-    assert [e["field"] for e in payload["errors"]] == [["taxRegime"]]
-    assert "goes with régimen 616 and uso S01" in payload["errors"][0]["message"]
+    assert [e["field"] for e in payload["errors"]] == [["taxRegime"]]  # one reason per field
+    assert "taxRegime cannot be null" in payload["errors"][0]["message"]
+    omitted = (await gql(
+        "mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code message } } }",
+        {"i": {"sourceId": gid("Account", source), "name": "G", "rfc": "XAXX010101000", "cfdiUse": "S01"}},
+    )).data["duplicateAccount"]
+    assert [e["field"] for e in omitted["errors"]] == [["taxRegime"]]
+    assert "goes with régimen 616 and uso S01" in omitted["errors"][0]["message"]
 
 
 async def test_a_lone_surrogate_is_refused_as_a_bad_body(gql) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,11 +31,33 @@ query Page($id: ID!, $first: Int!, $after: String) {
 """
 
 
-def test_the_registry_holds_every_tab_of_the_seeds() -> None:
-    assert len(ACCOUNT_TABS) == 29
-    assert len(CONTACT_TABS) == 17
-    assert [t.label for t in CONTACT_TABS][:3] == ["Activos", "Proyectos", "Direcciones"]
-    assert ACCOUNT_TABS[0].label == "Relaciones entre cuentas" and ACCOUNT_TABS[-1].label == "Canales Chat"
+#: The product documents (docs/product/, copies of the seeds): each screen opens on "Detalles", then
+#: each tab is a one-line label followed by a paragraph whose first line is its subtitle; the action
+#: (Duplicar, Agregar Compra) ends the list.
+PRODUCT_DOCS = Path(__file__).parent.parent / "docs" / "product"
+SCREENS = {Account: ("cliente.txt", "Duplicar"), Contact: ("contacto.txt", "Agregar Compra")}
+
+
+def documented_tabs(parent: type) -> list[tuple[str, str | None]]:
+    """(label, subtitle) of every tab of the screen, in the order the document gives them."""
+    name, action = SCREENS[parent]
+    paragraphs = [p.strip() for p in (PRODUCT_DOCS / name).read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    tabs: list[tuple[str, str | None]] = [(paragraphs[0], None)]  # Detalles: the record's own fields
+    for label, body in itertools.pairwise(paragraphs[1:]):
+        if label == action:
+            return tabs
+        if "\n" not in label and "\n" in body:
+            tabs.append((label, body.splitlines()[0]))
+    raise AssertionError(f"{name} has no {action!r}")
+
+
+@pytest.mark.parametrize("parent", [Account, Contact], ids=lambda m: m.__name__)
+def test_the_registry_holds_every_tab_of_the_product_documents_in_order(parent) -> None:
+    documented = documented_tabs(parent)
+    assert len(documented) == {Account: 30, Contact: 18}[parent]  # Detalles + 29 / 17 related tabs
+    assert documented[0] == ("Detalles", None)
+    registry = ACCOUNT_TABS if parent is Account else CONTACT_TABS
+    assert [(r.label, r.summary) for r in registry] == documented[1:]
 
 
 async def _page_through(gql, relation: Relation, parent_id: int, first: int) -> tuple[list[dict], int]:
@@ -143,7 +167,7 @@ async def test_campaign_edges_carry_the_status_of_the_link(gql, factory) -> None
 
 
 @pytest.mark.parametrize("parent", [Account, Contact], ids=lambda m: m.__name__)
-async def test_tabs_list_every_tab_in_seed_order_with_counts_in_one_statement(gql, factory, parent) -> None:
+async def test_tabs_draw_the_whole_bar_detalles_first_then_counts_in_one_statement(gql, factory, parent) -> None:
     tabs = ACCOUNT_TABS if parent is Account else CONTACT_TABS
     ids = [await factory.insert(parent) for _ in range(3)]
     for n, relation in enumerate(tabs):  # tab n gets n % 4 rows on the first parent, 1 on the second
@@ -151,18 +175,30 @@ async def test_tabs_list_every_tab_in_seed_order_with_counts_in_one_statement(gq
             await factory.related(relation, ids[0])
         await factory.related(relation, ids[1])
     response = await gql(
-        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on %s { tabs { field label description count } } } }"
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on %s { tabs { kind field label description count } } } }"
         % parent.__name__,
         {"ids": [gid(parent.__name__, i) for i in ids]},
     )
     first, second, third = (node["tabs"] for node in response.data["nodes"])
-    assert [t["field"] for t in first] == [r.field for r in tabs]
-    assert [t["label"] for t in first] == [r.label for r in tabs]
-    assert all(t["description"] for t in first)
-    assert [t["count"] for t in first] == [n % 4 for n in range(len(tabs))]
-    assert [t["count"] for t in second] == [1] * len(tabs)
-    assert [t["count"] for t in third] == [0] * len(tabs)
+    documented = documented_tabs(parent)
+    for bar in (first, second, third):
+        assert [(t["label"], t["description"]) for t in bar] == documented
+        assert bar[0] == {"kind": "DETAILS", "field": None, "label": "Detalles", "description": None, "count": None}
+        assert {t["kind"] for t in bar[1:]} == {"RELATED"}
+        assert [t["field"] for t in bar[1:]] == [r.field for r in tabs]
+    assert [t["count"] for t in first[1:]] == [n % 4 for n in range(len(tabs))]
+    assert [t["count"] for t in second[1:]] == [1] * len(tabs)
+    assert [t["count"] for t in third[1:]] == [0] * len(tabs)
     assert len(response.statements) == 2  # the parents by id, then every count of every tab
+
+    # Every badge is its list's totalCount, on every parent.
+    totals = " ".join(f"{r.field} {{ totalCount }}" for r in tabs)
+    lists = await gql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on %s { %s } } }" % (parent.__name__, totals),
+        {"ids": [gid(parent.__name__, i) for i in ids]},
+    )
+    for bar, node in zip((first, second, third), lists.data["nodes"], strict=True):
+        assert {t["field"]: t["count"] for t in bar[1:]} == {f: c["totalCount"] for f, c in node.items()}
 
 
 async def test_back_links_reach_the_parent_and_the_lines(gql, factory) -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
+from dataclasses import astuple
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from models.enums import Tax
+from models.relations import LINES
 from resolvers.totals import cents, document_totals, line_amounts, tax_breakdown
+from service.db import create_engine
+from service.migrate import migrate
+from service.seed import seed_demo
 
 quantities = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("1000000"), places=4)
 prices = st.decimals(min_value=Decimal("0"), max_value=Decimal("1000000"), places=2)
@@ -62,3 +70,39 @@ def test_a_document_sums_its_lines(many) -> None:  # noqa: ANN001
 def test_half_up_not_half_even() -> None:
     assert line_amounts(Decimal("0.5"), Decimal("2.25")).gross == Decimal("1.13")
     assert line_amounts(Decimal("1"), Decimal("0.125")).gross == Decimal("0.13")  # Python would say 0.12
+
+
+async def test_seeded_documents_store_the_amounts_of_their_lines(tmp_path) -> None:
+    """Every line of every seeded quote, order and invoice, and every document's totals, recomputed."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'totals.db'}"
+    await asyncio.to_thread(migrate, url)  # Alembic runs its own event loop
+    engine = create_engine(url)
+    try:
+        await seed_demo(engine, accounts=120, seed=1)
+        report = {}
+        async with engine.connect() as connection:
+            for document, relation in LINES.items():
+                lines = (await connection.execute(sa.select(relation.target.__table__))).all()
+                documents = (await connection.execute(sa.select(document.__table__))).all()
+                by_document = defaultdict(list)
+                wrong_lines = 0
+                for line in lines:
+                    amounts = line_amounts(line.quantity, line.unit_price, discount_percent=line.discount_percent,
+                                           discount_amount=line.discount_amount, tax=line.tax)
+                    stored = (line.tax_rate, line.gross, line.discount, line.net, line.tax_amount, line.total)
+                    wrong_lines += stored != (amounts.tax_rate, amounts.gross, amounts.discount, amounts.net,
+                                              amounts.tax_amount, amounts.total)
+                    by_document[getattr(line, relation.fk)].append(amounts)
+                wrong_documents = sum(
+                    (row.subtotal, row.discount_total, row.tax_total, row.total)
+                    != astuple(document_totals(by_document[row.id]))
+                    for row in documents
+                )
+                without_lines = sum(row.id not in by_document for row in documents)
+                report[document.__tablename__] = (len(lines), wrong_lines, len(documents), wrong_documents, without_lines)
+    finally:
+        await engine.dispose()
+    assert set(report) == {"quote", "sales_order", "purchase_order", "invoice"}
+    for table, (lines, wrong_lines, documents, wrong_documents, without_lines) in report.items():
+        assert lines > documents > 100, (table, report[table])
+        assert (wrong_lines, wrong_documents, without_lines) == (0, 0, 0), (table, report[table])

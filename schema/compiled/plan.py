@@ -44,14 +44,14 @@ from loaders.errors import UserInputError
 from loaders.paging import Order, PageArgs, row_cursor
 from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
 from models.enums import Tax
+from models.relations import LINES
 from resolvers.totals import tax_breakdown
 from schema.connection import _list_request
 from schema.node import parse_global_id, pk_of
-from schema.types import CONNECTIONS
+from schema.types import CONNECTIONS, tab_entries
 
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 RELATION_BY_FIELD: dict[tuple[type[Table], str], Relation] = {(r.parent, r.field): r for r in RELATIONS}
-LINES_OF: dict[type[Table], Relation] = {r.parent: r for r in RELATIONS if not r.paged}
 #: GraphQL scalars whose Python values are not JSON values as they are: how the stock schema writes them.
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "Decimal": str,
@@ -602,10 +602,11 @@ class BackLinkChild(Child):
 
 
 class TabsChild(Child):
-    """`tabs`: the screen's tabs in product order, with counts folded into the level's statement."""
+    """`tabs`: Detalles, then the screen's tabs in product order, with counts folded into the level's statement."""
 
-    def __init__(self, tabs: tuple[Relation, ...], entries: list[tuple[str, str]], wants_count: bool) -> None:
-        self.tabs, self.entries, self.wants_count = tabs, entries, wants_count
+    def __init__(self, parent: type[Table], entries: list[tuple[str, str]], wants_count: bool) -> None:
+        self.tabs, self.entries, self.wants_count = TABS[parent], entries, wants_count
+        self.values = [{**tab, "kind": tab["kind"].name, "__typename": "Tab"} for tab in tab_entries(parent)]
 
     def counts_wanted(self, state: _State) -> list[tuple[Relation, Any]]:
         return [(tab, None) for tab in self.tabs] if self.wants_count else []
@@ -616,10 +617,9 @@ class TabsChild(Child):
         answers = {}
         for pk in pks:
             tabs = []
-            for position, tab in enumerate(self.tabs):
-                values = {"field": tab.field, "label": tab.label, "description": tab.summary, "__typename": "Tab"}
+            for position, values in enumerate(self.values, -1):  # Detalles (-1) has no count
                 if self.wants_count:
-                    values["count"] = state.counts[position].get(pk, 0)
+                    values = {**values, "count": state.counts[position].get(pk, 0) if position >= 0 else None}
                 tabs.append({key: values[name] for key, name in self.entries})
             answers[pk] = tabs
         return answers
@@ -794,10 +794,10 @@ class Planner:
                     selection.add_child(key, ChildListChild(relation, self.selection(line_type, sub)))
             elif python_name == "tabs" and model in TABS:
                 entries = self._plain(get_named_type(definition.type), sub)
-                selection.add_child(key, TabsChild(TABS[model], entries, any(n == "count" for _k, n in entries)))
-            elif python_name == "tax_breakdown" and model in LINES_OF:
+                selection.add_child(key, TabsChild(model, entries, any(n == "count" for _k, n in entries)))
+            elif python_name == "tax_breakdown" and model in LINES:
                 entries = self._plain(get_named_type(definition.type), sub)
-                selection.add_child(key, TaxBreakdownChild(LINES_OF[model], entries))
+                selection.add_child(key, TaxBreakdownChild(LINES[model], entries))
             else:
                 raise Unsupported(f"{gtype.name}.{name}")
         selection.finish()
