@@ -152,8 +152,8 @@ VALUE_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "ACCEPTED": "Accepted by the customer.", "REJECTED": "Turned down by the customer.",
     },
     "PurchaseOrderStatus": {
-        "CREATED": "Entered, not approved.", "APPROVED": "Approved.", "SENT_TO_VENDOR": "Sent to the vendor.",
-        "RECEIVED": "The goods were received.",
+        "CREATED": "Creada: entered, not approved.", "APPROVED": "Aprobada: approved.",
+        "SENT_TO_VENDOR": "Enviada al proveedor: sent to the vendor.", "RECEIVED": "Recibida: the goods were received.",
     },
     "Tax": {
         "IVA_16": "IVA at 16%, the general rate.", "IVA_8": "IVA at 8%, the northern and southern border region rate.",

@@ -128,6 +128,7 @@ class PurchaseOrder(DocumentTotals, Table, table=True):
     shipping_address: str | None = text("Where the goods are delivered (a copy, as issued).")
     billing_address: str | None = text("Where the invoice is sent (a copy, as issued).")
     created_at: dt.datetime = timestamp("When the order was recorded (UTC).")
+    updated_at: dt.datetime = timestamp("When the order last changed (UTC); every write changes it.")
 
 
 class PurchaseOrderLine(DocumentLine, Table, table=True):

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 import strawberry
@@ -19,18 +19,17 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders.filters import fold, fold_like, fold_text
-from models import ActivityLog, Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor, sat
+from models import Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor, sat
 from models.enums import AddressKind, PurchaseOrderStatus, Tax
 from models.relations import CHILD_LISTS
 from models.types import utcnow
 from resolvers import validation
-from resolvers.errors import ErrorCode, Problems, UserError
+from resolvers.errors import ErrorCode, Problems
+from resolvers.pipeline import Log, MutationDef, Refused, changes
 from resolvers.totals import document_totals, line_amounts
-from resolvers.transaction import pending_number, read_back, read_back_children, write_session
-from schema.node import global_id, to_node
-from schema.types import NODE_TYPES
+from resolvers.transaction import pending_number
+from schema.node import global_id
 
-PurchaseOrderNode = NODE_TYPES["PurchaseOrder"]
 MAX_LINES = 200
 #: quantity x price must fit NUMERIC(18,2) with room for the sums of many lines.
 MAX_LINE_GROSS = Decimal("1e13")
@@ -93,14 +92,6 @@ class AddPurchaseOrderInput:
         description="Where to send the invoice; by default the fiscal address of the contact's account (else the contact's). "
         f"At most {MAX_ADDRESS} characters.",
     )
-
-
-@strawberry.type(description="The result of addPurchaseOrder.")
-class AddPurchaseOrderPayload:
-    purchase_order: Optional[PurchaseOrderNode] = strawberry.field(  # type: ignore[valid-type]
-        description="The new order with its number, vendor, contact, lines and amounts; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(description="Why nothing was written; empty on success.")
 
 
 def address_text(address: Address) -> str:
@@ -214,6 +205,14 @@ async def _existing_vendor(session: AsyncSession, vendor: Vendor) -> tuple[Vendo
     return None
 
 
+async def _refuse_an_existing_vendor(session: AsyncSession, problems: Problems, vendor: Vendor) -> None:
+    if (clash := await _existing_vendor(session, vendor)) is not None:
+        existing, reason = clash
+        existing_id = global_id("Vendor", existing.id)
+        problems.add(["vendor"], ErrorCode.CONFLICT, f"there is already a vendor with this {reason}: {existing.name} "
+                     f"({existing_id}); pick it with vendorId instead of creating a second one", existing_id=existing_id)
+
+
 @dataclass
 class CheckedOrder:
     """An order that passed every check, with everything the server computes for it (nothing written)."""
@@ -225,10 +224,10 @@ class CheckedOrder:
     lines: list[PurchaseOrderLine]  #: likewise
 
 
-async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tuple[Problems, CheckedOrder | None]:
+async def check_order(session: AsyncSession, input: AddPurchaseOrderInput, problems: Problems, context: Any = None
+                      ) -> CheckedOrder | None:
     """Every check of the input, then the order and lines addPurchaseOrder would write: amounts rounded
     half-up per line, totals, default addresses. The one code path of the mutation and of its preview."""
-    problems = Problems()
     contact_pk = validation.global_id(problems, ["contactId"], input.contact_id, Contact)
     subject = validation.required_text(problems, ["subject"], input.subject, MAX_SUBJECT)
     currency = validation.currency(problems, ["currency"], input.currency)
@@ -255,11 +254,8 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tu
         problems.add(["contactId"], ErrorCode.NOT_FOUND, f"there is no contact {input.contact_id!r}")
     if vendor_pk is not None and await session.get(Vendor, vendor_pk) is None:
         problems.add(["vendorId"], ErrorCode.NOT_FOUND, f"there is no vendor {input.vendor_id!r}")
-    if new_vendor is not None and (clash := await _existing_vendor(session, new_vendor)) is not None:
-        existing, reason = clash
-        existing_id = global_id("Vendor", existing.id)
-        problems.add(["vendor"], ErrorCode.CONFLICT, f"there is already a vendor with this {reason}: {existing.name} "
-                     f"({existing_id}); pick it with vendorId instead of creating a second one", existing_id=existing_id)
+    if new_vendor is not None:
+        await _refuse_an_existing_vendor(session, problems, new_vendor)
     products = await _names(session, Product, {p for p, _, _ in items if p is not None})
     services = await _names(session, Service, {s for _, s, _ in items if s is not None})
     for index, (product, service, _) in enumerate(items):
@@ -268,7 +264,7 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tu
         if service is not None and service not in services:
             problems.add(["lines", index, "serviceId"], ErrorCode.NOT_FOUND, "there is no service with that id")
     if problems:
-        return problems, None
+        return None
 
     default_shipping, default_billing = await default_addresses(session, contact)
     amounts = [
@@ -282,7 +278,7 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tu
         status=input.status, currency=currency, terms_and_conditions=terms,
         shipping_address=shipping or default_shipping, billing_address=billing or default_billing,
         subtotal=totals.subtotal, discount_total=totals.discount_total, tax_total=totals.tax_total,
-        total=totals.total, created_at=utcnow(),
+        total=totals.total, created_at=(now := utcnow()), updated_at=now,
     )
     lines = [
         PurchaseOrderLine(
@@ -294,58 +290,63 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput) -> tu
         )
         for position, (line, (product, service, description), amount) in enumerate(zip(input.lines, items, amounts, strict=True), 1)
     ]
-    return problems, CheckedOrder(contact, vendor_pk, new_vendor, order, lines)
+    return CheckedOrder(contact, vendor_pk, new_vendor, order, lines)
 
 
-async def _one_vendor_creator_at_a_time(session: AsyncSession) -> None:
-    """On PostgreSQL, concurrent orders that create vendors check and insert one after the other, so two
-    of them cannot both find no "Vargas-Alarcón" and both create one. (SQLite has one writer anyway.)"""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(VENDOR_CREATION_LOCK)))
+async def _refuse_a_vendor_created_meanwhile(session: AsyncSession, vendor: Vendor) -> None:
+    """The vendor check again, now that this transaction holds the vendor-creation lock (PostgreSQL),
+    so two orders cannot both find no "Vargas-Alarcón" and both create one. SQLite has one writer at a
+    time, and the first check already ran inside it."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    await session.exec(sa.select(sa.func.pg_advisory_xact_lock(VENDOR_CREATION_LOCK)))
+    problems = Problems()
+    await _refuse_an_existing_vendor(session, problems, vendor)
+    if problems:
+        raise Refused(problems)
 
 
-async def add_purchase_order(
-    info: strawberry.Info,
-    input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The order, its vendor and its lines.")],
-) -> Optional[AddPurchaseOrderPayload]:
-    context = info.context
-    async with write_session(context) as session:
-        if input.vendor is not None and input.vendor_id is None:
-            await _one_vendor_creator_at_a_time(session)
-        problems, checked = await check_order(session, input)
-        if checked is None:
-            return AddPurchaseOrderPayload(purchase_order=None, errors=problems.errors)
-
-        contact, order, vendor_pk = checked.contact, checked.order, checked.vendor_pk
-        if checked.new_vendor is not None:
-            session.add(checked.new_vendor)
-            await session.flush()
-            vendor_pk = order.vendor_id = checked.new_vendor.id
-        session.add(order)
-        await session.flush()  # the id gives the number, unique however many orders arrive at once
-        order.number = PurchaseOrder.assigned_number(order.id)
-        for line in checked.lines:
-            line.purchase_order_id = order.id
-        session.add_all(checked.lines)
-        who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
-        details = {"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
-                   "total": str(order.total), "currency": order.currency}
-        if checked.new_vendor is not None:
-            details["vendorCreated"] = global_id("Vendor", vendor_pk)
-        # On the account's bitácora when the contact has one, and on the contact's own history always.
-        session.add(ActivityLog(
-            account_id=contact.account_id, contact_id=contact.id, actor=context.actor, action="PURCHASE_ORDER_ADDED",
-            summary=f"Purchase order {order.number} for {who}: {order.subject}"[:254], details=details,
-        ))
+async def _write(session: AsyncSession, checked: CheckedOrder, log: Log) -> int:
+    contact, order = checked.contact, checked.order
+    if checked.new_vendor is not None:
+        await _refuse_a_vendor_created_meanwhile(session, checked.new_vendor)
+        session.add(checked.new_vendor)
         await session.flush()
-        # Read back before the commit: once it is committed, nothing may fail on the way to the answer.
-        (row,) = await read_back(session, PurchaseOrder, [order.id])
-        lines = await read_back_children(session, _LINES, order.id)
-        vendors = await read_back(session, Vendor, [vendor_pk])
-        contacts = await read_back(session, Contact, [contact.id])
+        checked.vendor_pk = order.vendor_id = checked.new_vendor.id
+    session.add(order)
+    await session.flush()  # the id gives the number, unique however many orders arrive at once
+    order.number = PurchaseOrder.assigned_number(order.id)
+    for line in checked.lines:
+        line.purchase_order_id = order.id
+    session.add_all(checked.lines)
+    await session.flush()
+    who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+    details = {"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
+               "total": str(order.total), "currency": order.currency}
+    if checked.new_vendor is not None:
+        details["vendorCreated"] = global_id("Vendor", checked.vendor_pk)
+    # On the account's bitácora when the contact has one, and on the contact's own history always.
+    log.add("PURCHASE_ORDER_ADDED", f"Purchase order {order.number} for {who}: {order.subject}",
+            account_id=contact.account_id, contact_id=contact.id,
+            changed=changes(None, {c: getattr(order, c) for c in _LOGGED}, _LOGGED_REFERENCES, model=PurchaseOrder), **details)
+    return order.id
 
-    context.loaders.prime(PurchaseOrder, [row])
-    context.loaders.prime_children(_LINES, row.id, lines)
-    context.loaders.prime(Vendor, vendors)
-    context.loaders.prime(Contact, contacts)
-    return AddPurchaseOrderPayload(purchase_order=to_node(PurchaseOrderNode, row), errors=[])
+
+#: The order's columns its log entry records (its lines are in the order itself).
+_LOGGED = ("number", "subject", "date", "status", "currency", "vendor_id", "contact_id", "subtotal", "discount_total",
+           "tax_total", "total", "shipping_address", "billing_address")
+_LOGGED_REFERENCES = {"vendor_id": "Vendor", "contact_id": "Contact"}
+
+MUTATION = MutationDef(
+    name="addPurchaseOrder",
+    description="Agregar Compra: a purchase order for a contact, its lines and amounts computed by the server.",
+    input=AddPurchaseOrderInput,
+    input_description="The order, its vendor and its lines.",
+    node="purchase_order",
+    model=PurchaseOrder,
+    node_description="The new order with its number, vendor, contact, lines and amounts",
+    check=check_order,
+    write=_write,
+    children=(_LINES,),
+    also=lambda checked: [(Vendor, [checked.vendor_pk]), (Contact, [checked.contact.id])],
+)

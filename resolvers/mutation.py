@@ -1,4 +1,8 @@
-"""The root Mutation type: one field per mutation, each defined in its own module."""
+"""The registry of mutations: the root Mutation type, one field per mutation module.
+
+Each module declares a `MUTATION` (resolvers/pipeline.py `MutationDef`) and the pipeline runs it;
+a new mutation is one module and one line here.
+"""
 
 from typing import Any
 
@@ -6,8 +10,28 @@ import strawberry
 from strawberry.permission import BasePermission
 
 from models import Scope
-from resolvers.add_purchase_order import add_purchase_order
-from resolvers.duplicate_account import duplicate_account
+from resolvers import (
+    add_comment,
+    add_purchase_order,
+    create_account,
+    create_contact,
+    duplicate_account,
+    set_purchase_order_status,
+    update_account,
+    update_contact,
+)
+from resolvers.pipeline import MutationDef, mutation_field
+
+MUTATIONS: tuple[MutationDef, ...] = (
+    duplicate_account.MUTATION,
+    add_purchase_order.MUTATION,
+    create_account.MUTATION,
+    update_account.MUTATION,
+    create_contact.MUTATION,
+    update_contact.MUTATION,
+    set_purchase_order_status.MUTATION,
+    add_comment.MUTATION,
+)
 
 
 class MayWrite(BasePermission):
@@ -20,15 +44,10 @@ class MayWrite(BasePermission):
         return info.context.principal.may(Scope.WRITE)
 
 
-@strawberry.type(description="Change the graph. Each mutation is one transaction: when it returns errors it changed nothing.")
-class Mutation:
-    duplicate_account = strawberry.mutation(
-        resolver=duplicate_account,
-        permission_classes=[MayWrite],
-        description="Duplicar: a new account from an existing one, with a new name, RFC and account number.",
-    )
-    add_purchase_order = strawberry.mutation(
-        resolver=add_purchase_order,
-        permission_classes=[MayWrite],
-        description="Agregar Compra: a purchase order for a contact, its lines and amounts computed by the server.",
-    )
+def _mutation_type() -> type:
+    namespace = {definition.name: mutation_field(definition, [MayWrite]) for definition in MUTATIONS}
+    return strawberry.type(type("Mutation", (), namespace), description=(
+        "Change the graph. Each mutation is one transaction: when it returns errors it changed nothing."))
+
+
+Mutation = _mutation_type()

@@ -1,21 +1,21 @@
 """previewPurchaseOrder: what addPurchaseOrder would compute for an input, written nowhere.
 
 The "Agregar Compra" form shows line amounts, totals and taxes as the user types. The preview runs
-the mutation's own checks and computation (`check_order`) in a read-only transaction, so the form
+the mutation's own check step (`check_order`, through the pipeline's `check_only`) in a transaction
+that is rolled back, so the form
 never re-implements the half-up rules and shows the errors the mutation would give, at the same paths.
 """
 
 import typing
-from decimal import Decimal
 from typing import Annotated, Any, Optional
 
 import strawberry
 from sqlmodel import SQLModel
 
 from models import PurchaseOrder, PurchaseOrderLine, referenced_model
-from resolvers.add_purchase_order import AddPurchaseOrderInput, check_order
+from resolvers.add_purchase_order import MUTATION, AddPurchaseOrderInput
 from resolvers.errors import UserError
-from resolvers.transaction import read_session
+from resolvers.pipeline import as_stored, check_only
 from schema.node import global_id
 from schema.types import TaxBreakdownEntry, graphql_annotation, tax_breakdown_entries
 
@@ -82,9 +82,7 @@ def _plain(cls: type, row: SQLModel) -> Any:
         column = row.__table__.c[name]
         if value is not None and column.foreign_keys:
             value = global_id(referenced_model(column).type_name(), value)
-        elif isinstance(value, Decimal) and getattr(column.type, "scale", None) is not None:
-            value = value.quantize(Decimal(1).scaleb(-column.type.scale))  # as the column will give it back
-        values[name] = value
+        values[name] = as_stored(type(row), name, value)  # as the order's row will give it back
     return values
 
 
@@ -92,8 +90,7 @@ async def preview_purchase_order(
     info: strawberry.Info,
     input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The input addPurchaseOrder would get.")],
 ) -> PreviewPurchaseOrderPayload:
-    async with read_session(info.context) as session:
-        problems, checked = await check_order(session, input)
+    problems, checked = await check_only(MUTATION, info.context, input)
     if checked is None:
         return PreviewPurchaseOrderPayload(purchase_order=None, errors=problems.errors)
     lines = [PurchaseOrderLinePreview(**_plain(PurchaseOrderLinePreview, line)) for line in checked.lines]

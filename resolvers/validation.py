@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.mx import rfc as stdnum_rfc
@@ -71,6 +72,23 @@ def email(problems: Problems, path: Path, value: str | None) -> str | None:
     except EmailNotValidError as error:
         problems.add(path, ErrorCode.INVALID, f"not a valid email address: {error}")
         return None
+
+
+def phone(problems: Problems, path: Path, value: str | None, max_length: int = 40) -> str | None:
+    """A phone number as written (trimmed, NFC), when it can be one: Mexican by default, or international
+    with its +country code. Its text is kept: people write numbers their own way."""
+    cleaned = optional_text(problems, path, value, max_length)
+    if cleaned is None:
+        return None
+    try:
+        possible = phonenumbers.is_possible_number(phonenumbers.parse(cleaned, "MX"))
+    except phonenumbers.NumberParseException:
+        possible = False
+    if not possible:
+        problems.add(path, ErrorCode.INVALID, f"{cleaned[:40]!r} is not a phone number: give 10 digits for Mexico, "
+                     "or + and the country code for another country (an extension may follow)")
+        return None
+    return cleaned
 
 
 def rfc(problems: Problems, path: Path, value: str | None) -> str | None:

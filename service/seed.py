@@ -1828,7 +1828,8 @@ class _Seeder:
                     "terms_and_conditions": rng.choice(_PO_TERMS),
                     "shipping_address": contact.shipping_address or contact.primary_address,
                     "billing_address": account.fiscal_address if account else contact.fiscal_address,
-                    "created_at": _WORKDAY_START[back] + timedelta(seconds=rng.randrange(36000)),
+                    "created_at": (created := _WORKDAY_START[back] + timedelta(seconds=rng.randrange(36000))),
+                    "updated_at": created,  # when its state last changed is not known: when it was recorded
                     **totals,
                 }, "purchase_order_line", lines)
 

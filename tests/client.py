@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -56,3 +57,17 @@ class GraphQLClient:
 def gid(type_name: str, pk: int) -> str:
     """The global id of a row, as a client never computes it but a test may."""
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def pk(global_id: str) -> int:
+    """The primary key in a global id."""
+    return int(base64.b64decode(global_id).decode().split(":")[1])
+
+
+async def row_counts(engine: AsyncEngine, *models: type) -> tuple[int, ...]:
+    """How many rows each table has: equal before and after, nothing was written."""
+    async with engine.connect() as connection:
+        return tuple([
+            (await connection.execute(sa.select(sa.func.count()).select_from(model.__table__))).scalar_one()
+            for model in models
+        ])

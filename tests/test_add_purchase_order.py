@@ -430,3 +430,14 @@ async def test_an_order_for_a_contact_without_an_account_is_in_its_history(gql, 
         latest = (await gql("query($id: ID!) { %s(id: $id) { activityLog(first: 1) { nodes { summary } } } }" % parent,
                             {"id": gid(parent.capitalize(), pk)})).data[parent]["activityLog"]["nodes"]
         assert latest == [{"summary": f"Purchase order {with_account['number']} for Ana Ruiz: Consumibles"}]
+
+
+async def test_the_log_records_the_token_and_the_order_as_written(gql, world) -> None:
+    order = (await gql(MUTATION, _order(world, [_line(world, "3", "199.99", discountPercent="10", tax="IVA_16")]))).data["addPurchaseOrder"]["purchaseOrder"]
+    entry = (await gql("query($id: ID!) { contact(id: $id) { activityLog(first: 1) { nodes { action actor details } } } }",
+                       {"id": gid("Contact", world["contact"])})).data["contact"]["activityLog"]["nodes"][0]
+    assert (entry["action"], entry["actor"]) == ("PURCHASE_ORDER_ADDED", "test-write")
+    changes = entry["details"]["changes"]
+    assert changes["number"] == {"before": None, "after": order["number"]}
+    assert changes["total"] == {"before": None, "after": "626.37"} and changes["status"] == {"before": None, "after": "CREATED"}
+    assert changes["vendorId"] == {"before": None, "after": order["vendor"]["id"]}

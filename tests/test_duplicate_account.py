@@ -301,3 +301,16 @@ async def test_a_draft_of_no_account_is_null_and_a_bad_id_is_an_error(gql, facto
     contact = await factory.insert(Contact)
     for bad in (gid("Contact", contact), "xyz"):
         assert "invalid id" in (await gql(DRAFT, {"id": bad})).errors[0]["message"]
+
+
+async def test_the_log_records_the_token_and_every_value_the_duplicate_was_given(gql, factory) -> None:
+    source = await _source(factory)
+    new = (await gql(MUTATION, {"input": {"sourceId": gid("Account", source), "name": "Atlas Sur", "rfc": "ABC680524P73",
+                                          "creditLimit": "10"}})).data["duplicateAccount"]["account"]
+    entry = (await gql("query($id: ID!) { account(id: $id) { activityLog { nodes { action actor details } } } }",
+                       {"id": new["id"]})).data["account"]["activityLog"]["nodes"][0]
+    assert (entry["action"], entry["actor"], entry["details"]["overridden"]) == ("DUPLICATED", "test-write", ["creditLimit"])
+    changes = entry["details"]["changes"]
+    assert changes["name"] == {"before": None, "after": "Atlas Sur"} and changes["creditLimit"] == {"before": None, "after": "10.00"}
+    assert changes["shippingMethods"] == {"before": None, "after": ["FREIGHT", "PICKUP"]}
+    assert changes["parentAccountId"] == {"before": None, "after": new["parentAccount"]["id"]}

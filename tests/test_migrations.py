@@ -12,7 +12,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from models import Account, ActivityLog, Contact, CreditNote, Invoice, InvoiceLine, PaymentRelatedDocument
+from models import (
+    Account,
+    ActivityLog,
+    Contact,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    PaymentRelatedDocument,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Vendor,
+)
 from models.types import Money
 from service.db import create_engine
 from service.migrate import downgrade, migrate
@@ -171,3 +182,41 @@ def test_history_of_a_contact_without_an_account_is_never_dropped_by_a_downgrade
         asyncio.run(on(url, reassign))
         downgrade(url, "0006")
         assert asyncio.run(on(url, entries)) == 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_orders_of_0008_get_their_created_at_as_updated_at_and_keep_their_lines(kind, tmp_path) -> None:
+    """0009 adds purchase_order.updated_at without rebuilding the table (which on SQLite would cascade
+    to the lines): an order keeps its lines both ways, and was last changed when it was recorded."""
+    created = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+
+    async def insert(engine) -> None:  # noqa: ANN001 - at 0008: the order's columns but updated_at
+        factory = Factory(engine)
+        vendor, contact = await factory.insert(Vendor), await factory.insert(Contact)
+        async with engine.begin() as connection:
+            await connection.execute(sa.text(
+                "INSERT INTO purchase_order (id, contact_id, vendor_id, number, subject, date, status, currency, subtotal, "
+                "discount_total, tax_total, total, created_at) VALUES (5, :c, :v, 'OC-000005', 'Papel', '2026-03-04', "
+                "'CREATED', 'MXN', 10, 0, 0, 10, :at)"),
+                {"c": contact, "v": vendor, "at": created.replace(tzinfo=None) if kind == "sqlite" else created})
+            await connection.execute(sa.insert(PurchaseOrderLine.__table__).values(
+                purchase_order_id=5, position=1, description="Resma", quantity=1, unit_price=10, tax_rate=0, gross=10,
+                discount=0, net=10, tax_amount=0, total=10))
+
+    async def state(engine) -> tuple:  # noqa: ANN001
+        async with engine.connect() as connection:
+            lines = (await connection.execute(sa.text("SELECT count(*) FROM purchase_order_line"))).scalar_one()
+            columns = [c["name"] for c in await connection.run_sync(
+                lambda sync: sa.inspect(sync).get_columns("purchase_order"))]
+            updated = None
+            if "updated_at" in columns:
+                updated = (await connection.execute(
+                    sa.select(PurchaseOrder.__table__.c.updated_at).where(PurchaseOrder.__table__.c.id == 5))).scalar_one()
+            return lines, updated
+
+    with scratch_database(kind, tmp_path, "crmgraph_po_updated", lambda url: migrate(url, "0008")) as url:
+        asyncio.run(on(url, insert))
+        migrate(url, "0009")
+        assert asyncio.run(on(url, state)) == (1, created)
+        downgrade(url, "0008")
+        assert asyncio.run(on(url, state)) == (1, None)

@@ -13,6 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    Undefined,
+    get_named_type,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
@@ -20,6 +28,7 @@ from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
 from models import Account, Scope
+from schema import schema
 from service.app import create_app
 from service.auth import create_token, revoke_tokens
 from service.db import create_engine
@@ -386,3 +395,33 @@ async def test_a_variable_default_cannot_slip_past_the_node_budget(gql) -> None:
     assert response.errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY" and response.statements == []
     unset = await gql("query($f: Int) { accounts(first: $f) { totalCount } }")
     assert unset.body["extensions"]["cost"]["requestedNodes"] == 20  # the argument's default
+
+
+def _placeholder(gtype) -> object:  # noqa: ANN001 - a graphql-core input type
+    """Some value of an input type that GraphQL accepts (required fields only): enough to reach the
+    field's permission check."""
+    if isinstance(gtype, GraphQLNonNull):
+        return _placeholder(gtype.of_type)
+    if isinstance(gtype, GraphQLList):
+        return []
+    if isinstance(gtype, GraphQLEnumType):
+        return next(iter(gtype.values))
+    if isinstance(gtype, GraphQLInputObjectType):
+        return {name: _placeholder(field.type) for name, field in gtype.fields.items()
+                if isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined}
+    return {"ID": "eA==", "String": "x", "Int": 1, "Boolean": True, "Decimal": "1", "Date": "2026-01-01",
+            "DateTime": "2026-01-01T00:00:00+00:00"}[gtype.name]
+
+
+@pytest.mark.parametrize("field", sorted(schema._schema.mutation_type.fields), ids=str)
+async def test_every_mutation_is_forbidden_to_a_read_token_and_writes_nothing(gql, field) -> None:
+    definition = schema._schema.mutation_type.fields[field]
+    input_type = definition.args["input"].type
+    payload = get_named_type(definition.type)
+    query = (f"mutation($input: {input_type}) {{ {field}(input: $input) {{ errors {{ code }} "
+             f"{next(name for name in payload.fields if name != 'errors')} {{ id }} }} }}")
+    before = await _fingerprint(gql.engine)
+    response = await gql(query, {"input": _placeholder(input_type)}, scope="read")
+    assert response.errors[0]["extensions"]["code"] == "FORBIDDEN", response.body
+    assert response.body["data"] == {field: None}
+    assert await _fingerprint(gql.engine) == before
