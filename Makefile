@@ -17,7 +17,7 @@ run: $(VENV)/.installed
 	$(BIN)/crmgraph migrate
 	$(BIN)/crmgraph seed --if-empty --accounts $(DEMO_ACCOUNTS) --seed 1
 	$(BIN)/crmgraph token demo
-	$(BIN)/crmgraph serve
+	CRMGRAPH_LOG_FORMAT=text $(BIN)/crmgraph serve
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 from sqlalchemy import Row
@@ -29,8 +29,9 @@ L = TypeVar("L")
 class Loaders:
     """Per request, never shared: a loader caches rows that only this request may see."""
 
-    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None) -> None:
-        self.reader = Reader(engine, timeout_ms, deadline)
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None,
+                 read_from: Callable[[], Awaitable[AsyncConnection]] | None = None) -> None:
+        self.reader = Reader(engine, timeout_ms, deadline, read_from)
         self._loaders: dict[Hashable, Any] = {}
 
     def _get(self, key: Hashable, factory: Callable[[], L]) -> L:
@@ -79,7 +80,9 @@ class Loaders:
 
     async def release(self) -> None:
         """Forget what was read and give the read connection back: a mutation is about to write, and
-        must not hold a connection while it waits for another."""
+        must not hold a connection while it waits for another. What the request reads after it comes
+        from the primary (read-your-writes), even if the write then fails."""
+        self.reader.pin_to_primary()
         await self.reader.close(final=False)
         self._loaders.clear()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import namedtuple
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
 import asyncpg
@@ -25,11 +26,15 @@ COMPILED_STATEMENTS = 512
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03")
 #: Serialization failure and deadlock: the transaction did nothing and may simply be run again.
 _RETRY_STATES = ("40001", "40P01")
+#: What a hot standby says when it cancels a read to replay the primary's changes (SQLSTATE 40001).
+RECOVERY_CONFLICT = "conflict with recovery"
 
 
 def _timed_out(error: sa_exc.DBAPIError) -> bool:
     """PostgreSQL's statement_timeout (SQLSTATE 57014), or SQLite's interrupt."""
     text = str(error.orig)
+    if RECOVERY_CONFLICT in text:  # "canceling statement due to conflict with recovery": not a timeout
+        return False
     return "statement timeout" in text or "canceling statement" in text or text.endswith("interrupted")
 
 
@@ -56,6 +61,9 @@ def database_trouble(error: BaseException) -> RetryableError | None:
     if sqlite_busy(error):
         return RetryableError("the service is busy: another write held the database; retry shortly")
     state = str(getattr(getattr(error, "orig", None), "sqlstate", "") or "")
+    if RECOVERY_CONFLICT in str(getattr(error, "orig", "")):
+        return RetryableError("the read replica cancelled this read to apply the primary's latest changes "
+                              "(a recovery conflict); retry it")
     if state.startswith(_RETRY_STATES):
         return RetryableError("the write conflicted with another one at the same time; retry it")
     if (
@@ -105,10 +113,14 @@ class Reader:
 
     On PostgreSQL the request reads one REPEATABLE READ, READ ONLY snapshot, so a page and its
     totalCount always agree; it also saves a pool checkout per statement. Close it when the request ends.
+    `read_from` opens that connection where reads may go (a replica: service.replicas) until the
+    request writes; the engine (the primary) serves it from then on.
     """
 
-    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, timeout_ms: int | None = None, deadline: Deadline | None = None,
+                 read_from: Callable[[], Awaitable[AsyncConnection]] | None = None) -> None:
         self.engine = engine
+        self.read_from = read_from
         self.dialect = engine.dialect.name
         self.timeout_ms = timeout_ms
         self.deadline = deadline or Deadline(None)
@@ -116,6 +128,9 @@ class Reader:
         self._lock = asyncio.Lock()  # one connection runs one statement at a time
         self._raw: tuple[AsyncConnection, Any] | None = None  # the connection's pooled DBAPI connection
         self._finished = False
+        #: rows this request's statements returned (its log line and metrics; statements are counted
+        #: by an engine listener, service/observation.py, which also sees the writes)
+        self.rows_read = 0
 
     async def rows(self, statement: tuple[Executable, dict[str, Any]]) -> list[Row[Any]]:
         """Rows of a (statement, parameters) pair from `loaders.sql`."""
@@ -123,15 +138,18 @@ class Reader:
             if self._finished:  # a batch that outlived its request (an error ended it): nobody reads this
                 return []
             connection = self._connection or await self._open()
-            result = await self._execute(connection, statement)
-            return list(result.all())
+            rows = list((await self._execute(connection, statement)).all())
+            self.rows_read += len(rows)
+            return rows
 
     async def scalar(self, statement: tuple[Executable, dict[str, Any]]) -> Any:
         async with self._lock:
             if self._finished:
                 return 0
             connection = self._connection or await self._open()
-            return (await self._execute(connection, statement)).scalar_one()
+            value = (await self._execute(connection, statement)).scalar_one()
+            self.rows_read += 1
+            return value
 
     async def records(self, statement: tuple[Executable, dict[str, Any]]) -> list[Any]:
         """Rows of a (statement, parameters) pair as named tuples. On PostgreSQL the statement is
@@ -149,7 +167,9 @@ class Reader:
             if self._raw is None or self._raw[0] is not connection:
                 self._raw = (connection, await connection.get_raw_connection())
             raw = self._raw[1]
-            return await self._execute(connection, statement, lambda: compiled.fetch(connection, raw, statement[1]))
+            rows = await self._execute(connection, statement, lambda: compiled.fetch(connection, raw, statement[1]))
+            self.rows_read += len(rows)
+            return rows
 
     async def records_many(self, statements: list[tuple[Executable, dict[str, Any]]]) -> list[list[Any]]:
         """The rows of several statements, one after the other. (Sending a level's statements as one
@@ -203,7 +223,7 @@ class Reader:
         left = self.deadline.remaining()
         try:
             async with asyncio.timeout(left):
-                connection = await self.engine.connect()
+                connection = await (self.read_from or self.engine.connect)()
         except TimeoutError:
             raise self.deadline.error() from None
         except Exception as error:
@@ -236,6 +256,7 @@ class Reader:
     async def adopt(self, connection: AsyncConnection) -> None:
         """Read on from `connection` (a write connection whose transaction has ended) instead of
         checking out another: a request that wrote never waits for the pool again to answer."""
+        self.pin_to_primary()
         async with self._lock:
             previous, self._connection = self._connection, None
             if previous is not None:
@@ -249,6 +270,10 @@ class Reader:
             except Exception:
                 await self._discard()  # the next read opens a fresh connection
                 raise
+
+    def pin_to_primary(self) -> None:
+        """From now on read from the primary: the request writes, and must read what it wrote."""
+        self.read_from = None
 
     async def close(self, *, final: bool = True) -> None:
         """End the read transaction and give the connection back to the pool, once no statement

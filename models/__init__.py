@@ -21,6 +21,7 @@ from models.idempotency import IdempotencyKey
 from models.links import *  # noqa: F403 - every link table joins the metadata
 from models.operations import Asset, LotSerial, ServiceContract, WarehouseMovement
 from models.parties import Account, AccountRelation, Address, AppUser, Contact, PriceList, Vendor
+from models.persisted import PersistedDocument
 from models.relations import RELATIONS, TABS, Relation, index_default_orders
 from models.sales import (
     Opportunity,
@@ -59,4 +60,4 @@ def referenced_model(column: sa.Column) -> type[Table]:
     return MODEL_BY_TABLE[next(iter(column.foreign_keys)).column.table.name]
 
 
-__all__ = ["MODEL_BY_TABLE", "IdempotencyKey", "NODE_MODELS", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]
+__all__ = ["MODEL_BY_TABLE", "IdempotencyKey", "NODE_MODELS", "PersistedDocument", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]

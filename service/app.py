@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql (with GraphiQL) and /health."""
+"""The Starlette application: /graphql (with GraphiQL) and /health, /health/live, /health/ready."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 from cross_web import HTTPException  # what strawberry's views turn into an HTTP status
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,11 +28,16 @@ from loaders.context import Loaders
 from loaders.database import Deadline, database_trouble
 from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RetryableError
 from schema import build_schema
-from service import idempotency
+from service import idempotency, persisted
 from service.auth import ANONYMOUS, TokenCache, authenticate, token_hash
 from service.context import Context
 from service.db import create_engine
+from service.health import health_routes
 from service.logs import throttle_tracebacks
+from service.metrics import metrics_endpoint, process_exit, watch_pool
+from service.observation import Observation, OperationFacts
+from service.ratelimit import RateLimits, answer_over_limit
+from service.replicas import read_route
 from service.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -63,21 +67,41 @@ class GraphQLView(GraphQL):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
-        try:
-            response = await self.run(request)
-        except HTTPException as refusal:
-            headers = dict(getattr(refusal, "headers", {}))
-            if refusal.status_code == 405 and "allow" not in {k.lower() for k in headers}:
-                headers["Allow"] = "GET, POST"
-            response = _error_response(request, refusal.status_code, refusal.reason,
-                                       _STATUS_CODES.get(refusal.status_code, "BAD_REQUEST"), headers=headers)
+        request.state.request_id = _request_id(request.headers.get("x-request-id"))
+        with Observation(request, request.state.request_id) as seen:  # its log line and metrics
+            try:
+                response = await self.run(request)
+            except HTTPException as refusal:
+                headers = dict(getattr(refusal, "headers", {}))
+                if refusal.status_code == 405 and "allow" not in {k.lower() for k in headers}:
+                    headers["Allow"] = "GET, POST"
+                response = _error_response(request, refusal.status_code, refusal.reason,
+                                           getattr(refusal, "code", None)  # a persisted query's refusal names its code
+                                           or _STATUS_CODES.get(refusal.status_code, "BAD_REQUEST"),
+                                           headers=headers)
+            except _TooLarge:
+                seen.refused(413, "PAYLOAD_TOO_LARGE")  # BodySizeLimit answers it
+                raise
+            except Exception:  # a bug of ours outside any resolver: its traceback once, under the request's id
+                log.exception("request %s: unexpected error", seen.request_id)
+                response = _error_response(request, 500, "Internal server error", "INTERNAL_SERVER_ERROR",
+                                           extensions={"requestId": seen.request_id})
+            response.headers.setdefault("x-request-id", seen.request_id)
+            seen.answered(response)
         await response(scope, receive, send)
 
     def __init__(self, engine: Any, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
+        self.rate_limits = RateLimits.from_settings(settings)
+        super().__init__(self.rate_limits.install(build_schema(settings)),
+                         graphql_ide="graphiql" if settings.graphiql else None)
+        self.schema.extensions = (*self.schema.extensions, OperationFacts)  # each operation's name in its log line
         self.engine = engine
         self.settings = settings
         self.token_cache = TokenCache(settings.token_cache_seconds)
+        self.replicas = read_route(engine, settings)  # queries' read snapshots (CRMGRAPH_READ_DATABASE_URL)
+        self.persisted = persisted.PersistedDocuments(
+            engine, self.schema._schema, trusted_only=settings.trusted_documents_only,
+            max_tokens=settings.max_tokens, busy_retries=settings.busy_retries)
         self.idempotency = idempotency.IdempotencyStore(
             engine,
             wait_seconds=settings.request_timeout_ms / 1000,
@@ -92,7 +116,7 @@ class GraphQLView(GraphQL):
             try:
                 caller = await authenticate(self.engine, request.headers.get("authorization"), self.token_cache)
             except Exception as error:  # the database failed: never let its message out
-                request_id = _request_id(request.headers.get("x-request-id"))
+                request_id = request.state.request_id
                 if (trouble := database_trouble(error)) is not None:
                     log.warning("request %s: token check failed: %s", request_id, type(error).__name__)
                     return _error_response(request, 503, trouble.message, trouble.extensions["code"],
@@ -117,7 +141,7 @@ class GraphQLView(GraphQL):
         if (problem := idempotency.key_problem(key)) is not None:
             return _error_response(request, 400, problem, "BAD_USER_INPUT")
         try:
-            body = orjson.loads(await request.body())
+            body = await self.persisted.expanded(orjson.loads(await request.body()))  # a mutation sent by hash
             body_fingerprint = idempotency.fingerprint(body)
         except (orjson.JSONDecodeError, TypeError):
             return await run()  # refused as a bad body before anything runs: nothing to protect
@@ -158,16 +182,27 @@ class GraphQLView(GraphQL):
             and request.method == "GET"
             and "text/html" in request.headers.get("accept", "")
             and "query" not in request.query_params
+            and "extensions" not in request.query_params  # a persisted query over GET: no page
         )
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """The request's operation(s), each named by hash given its persisted document (service/persisted.py)."""
+        return await self.persisted.resolve(await super().parse_http_body(request),
+                                            graphql_response=GRAPHQL_RESPONSE in request.headers.get("accept", ""))
+
     async def get_context(self, request: Any, response: Any) -> Context:
-        request_id = _request_id(request.headers.get("x-request-id"))
+        # Set once in __call__ (the log line's, the answer's, the errors'); a websocket never gets that far.
+        request_id = getattr(request.state, "request_id", None) or _request_id(request.headers.get("x-request-id"))
         response.headers["x-request-id"] = request_id
         return Context(
             request=request,
             response=response,
             engine=self.engine,
-            loaders=Loaders(self.engine, self.settings.statement_timeout_ms, Deadline(self.settings.request_timeout_ms)),
+            loaders=Loaders(self.engine, self.settings.statement_timeout_ms, Deadline(self.settings.request_timeout_ms),
+                            self.replicas.read_from),
             request_id=request_id,
             # The GraphiQL page is served without a token; it runs nothing, so it may do nothing.
             principal=getattr(request.state, "principal", ANONYMOUS),
@@ -199,6 +234,8 @@ class GraphQLView(GraphQL):
 
     async def execute_single(self, *, request_adapter: Any, **kwargs: Any) -> Any:
         """A mutation sent with GET is a 405 that says to POST it."""
+        if (refused := persisted.refused_result(kwargs["request_data"])) is not None:
+            return refused  # an operation of a batch whose persisted document is unknown
         try:
             return await super().execute_single(request_adapter=request_adapter, **kwargs)
         except HTTPException as refusal:
@@ -263,6 +300,8 @@ class GraphQLView(GraphQL):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             if all(refused):
                 response.status_code = 400
+        answer_over_limit(response, sub_response)  # 429 + Retry-After when the rate limit refused it all
+        response.graphql_answers = response_data  # type: ignore[attr-defined] # the request's Observation reads its errors
         return response
 
 
@@ -396,27 +435,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
 
-    async def health(_request: Request) -> JSONResponse:
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(sa.text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means the database is not usable
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
+    graphql = GraphQLView(engine, settings)
+    watch_pool(engine)  # crmgraph_db_pool_in_use / _waiting
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
         await engine.dispose()
+        await graphql.rate_limits.close()
+        await graphql.replicas.dispose()
+        process_exit()  # this worker's live gauges leave the sum of the workers
 
     # A Route, not a Mount: a Mount answers /graphql with a 307 to /graphql/.
     app = Starlette(
-        routes=[Route("/graphql", GraphQLView(engine, settings)), Route("/health", health)],
+        routes=[Route("/graphql", graphql), *health_routes(engine, settings),
+                Route("/metrics", metrics_endpoint(engine, settings))],
         middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes), *_cors(settings)],
         lifespan=lifespan,
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.rate_limits = graphql.rate_limits
+    app.state.replicas = graphql.replicas
     # Everything built so far (schema, types, metadata) lives as long as the process: keep it out
     # of the collector's way, so a full collection under load walks only request garbage.
     gc.collect()

@@ -1,4 +1,4 @@
-"""`crmgraph`: serve, migrate, seed, schema."""
+"""`crmgraph`: serve, migrate, seed, token, schema, settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import socket
 import sys
 from collections.abc import Sequence
 
-from service.settings import Settings
+from service.settings import Settings, SettingsError, expected_form, hide_password, unknown_variables
+
+#: Seconds a command waits for the database to answer before it says it cannot reach it.
+PROBE_SECONDS = 5.0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -17,9 +20,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from uvicorn.supervisors import Multiprocess
 
     from service.logs import uvicorn_log_config
+    from service.metrics import prepare_multiprocess
 
+    prepare_multiprocess(args.workers)  # the workers' metrics in one directory: a scrape of any reads all
+    # access_log=False: each request's line is ours (service/observation.py), with its operation and figures.
     options = dict(factory=True, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level,
-                   log_config=uvicorn_log_config(args.log_level))
+                   log_config=uvicorn_log_config(args.log_level, settings.log_format), access_log=False)
     if args.workers <= 1:
         uvicorn.run("service.app:create_app", **options)
         return 0
@@ -121,14 +127,43 @@ def _schema(_args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    return hide_password(url)
 
-    return make_url(url).render_as_string(hide_password=True)
+
+def _settings(args: argparse.Namespace, settings: Settings) -> int:
+    rows = {name: (Settings.env_name(name), settings.shown(name), settings.source(name)) for name in Settings.model_fields}
+    header = ("SETTING", "VALUE", "FROM")
+    name_width, value_width = (max(len(row[column]) for row in [header, *rows.values()]) for column in (0, 1))
+    for name, (variable, value, source) in {"": header, **rows}.items():
+        print(f"{variable:<{name_width}}  {value:<{value_width}}  {source}")
+        if args.describe and name:
+            print(f"    {Settings.model_fields[name].description}; {expected_form(name)}")
+    for name in unknown_variables():
+        print(f"crmgraph settings: {name} is not a setting: ignored", file=sys.stderr)
+    return 0
+
+
+def _database_problem(url: str) -> str | None:
+    """Why the database at `url` cannot be reached, or None: asked before a command that needs it."""
+    from service.db import create_engine
+    from service.health import database_problem, unreachable_reason
+
+    async def probe() -> str | None:
+        try:
+            engine = create_engine(url, pool_size=1, pool_overflow=0)
+        except Exception as error:  # noqa: BLE001 - e.g. a SQLite file whose folder cannot be made
+            return unreachable_reason(error, PROBE_SECONDS)
+        try:
+            return await database_problem(engine, PROBE_SECONDS)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(probe())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crmgraph", description="GraphQL service over a Mexican ERP/CRM.")
-    parser.set_defaults(handler=None)
+    parser.set_defaults(handler=None, database=None)
     commands = parser.add_subparsers(title="commands")
 
     serve = commands.add_parser("serve", help="serve GraphQL (and GraphiQL) over HTTP")
@@ -137,16 +172,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless; PostgreSQL for >1)")
     # Not uvicorn's "trace": it logs every ASGI scope, query string included.
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    serve.set_defaults(handler=_serve)
+    # serve starts without its database (/health/ready answers 503 until it is back): it only says so.
+    serve.set_defaults(handler=_serve, database="warn")
 
     migrate = commands.add_parser("migrate", help="upgrade the database (CRMGRAPH_DATABASE_URL) to the newest schema")
-    migrate.set_defaults(handler=_migrate)
+    migrate.set_defaults(handler=_migrate, database="required")
 
     seed = commands.add_parser("seed", help="load deterministic demo data (Faker es_MX)")
     seed.add_argument("--accounts", type=int, default=200, help="number of accounts (default 200)")
     seed.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same data")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the database already has accounts")
-    seed.set_defaults(handler=_seed)
+    seed.set_defaults(handler=_seed, database="required")
 
     token = commands.add_parser("token", help="API tokens: create, list, revoke")
     token_commands = token.add_subparsers(dest="action", required=True)
@@ -160,16 +196,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     revoke = token_commands.add_parser("revoke", help="revoke the tokens with this name or prefix")
     revoke.add_argument("name", help="a token's name, or the prefix `list` shows")
     token_commands.add_parser("demo", help="replace the 'demo' token (read and write) and print it")
-    token.set_defaults(handler=_token)
+    token.set_defaults(handler=_token, database="required")
+
+    from service.persisted_cli import add_documents_command  # `documents add|list`, with the persisted queries
+
+    add_documents_command(commands)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_schema)
+
+    settings = commands.add_parser("settings", help="every setting: its variable, value and where it came from (secrets hidden)")
+    settings.add_argument("--describe", action="store_true", help="also each setting's meaning and form")
+    settings.set_defaults(handler=_settings)
 
     args = parser.parse_args(argv)
     if args.handler is None:
         parser.print_help()
         return 2
-    return args.handler(args, Settings.from_env())
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:  # the operator's input, not our failure: a line per variable, no traceback
+        for problem in error.problems:
+            print(f"crmgraph: {problem}", file=sys.stderr)
+        return 2
+    if args.database and (problem := _database_problem(settings.database_url)):
+        line = f"crmgraph: cannot reach the database at {_safe_url(settings.database_url)}: {problem}"
+        if args.database == "required":
+            print(line, file=sys.stderr)
+            return 1
+        print(f"{line} (serving anyway: /health and /health/ready answer 503 until it is back)", file=sys.stderr)
+    return args.handler(args, settings)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ def create_engine(
     pool_overflow: int = 10,
     pool_timeout_ms: int = 5_000,
     sqlite_busy_timeout_ms: int = 5_000,
+    pre_ping: bool = False,
+    connect_timeout_ms: int | None = None,
 ) -> AsyncEngine:
     """An engine for `url`; SQLite connections get foreign keys, WAL, a busy timeout, and explicit BEGINs.
     On PostgreSQL the server stops any statement that runs longer than `statement_timeout_ms`
@@ -37,9 +39,14 @@ def create_engine(
     write), so `pool_size + pool_overflow` requests of a worker make progress together and the next
     ones wait up to `pool_timeout_ms` for a connection, then get SERVICE_BUSY. Bound parameters are
     never logged, nor put in error messages: they hold tokens' hashes and customers' data.
+
+    `pre_ping` tests a pooled connection before lending it, and `connect_timeout_ms` bounds a new
+    PostgreSQL connection: replicas use both (service.replicas), so a replica that went away between
+    its checks fails at once, at checkout, and the read moves on to another server.
     """
     parsed = make_url(url)
-    pool = {"pool_size": pool_size, "max_overflow": pool_overflow, "pool_timeout": pool_timeout_ms / 1000}
+    pool = {"pool_size": pool_size, "max_overflow": pool_overflow, "pool_timeout": pool_timeout_ms / 1000,
+            "pool_pre_ping": pre_ping}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +65,24 @@ def create_engine(
     server_settings = {"plan_cache_mode": "force_generic_plan"}
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
-    return create_async_engine(
-        url, echo=echo, hide_parameters=True, connect_args={"server_settings": server_settings}, **pool
-    )
+    connect_args: dict[str, Any] = {"server_settings": server_settings}
+    if connect_timeout_ms is not None:
+        connect_args["timeout"] = connect_timeout_ms / 1000
+    return create_async_engine(url, echo=echo, hide_parameters=True, connect_args=connect_args, **pool)
+
+
+def engine_from_settings(settings: Any, url: str | None = None, **options: Any) -> AsyncEngine:
+    """An engine for `url` (the primary's, `settings.database_url`, by default) with the pool, timeouts
+    and echo the settings give; `options` are further `create_engine` arguments."""
+    return create_engine(url or settings.database_url, **{
+        "echo": settings.echo_sql,
+        "statement_timeout_ms": settings.statement_timeout_ms,
+        "pool_size": settings.pool_size,
+        "pool_overflow": settings.pool_overflow,
+        "pool_timeout_ms": settings.pool_timeout_ms,
+        "sqlite_busy_timeout_ms": settings.sqlite_busy_timeout_ms,
+        **options,
+    })
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:

@@ -1,22 +1,86 @@
-"""What the server log may hold: one traceback per distinct error a minute, and no query strings.
+"""What the server log holds: one line per request (JSON, or a human format), one traceback per
+distinct error a minute, and no query strings.
 
 During a database outage every request fails the same way; a traceback for each one buried the
-log (17.6 MB in 20 s). A URL's query string can carry a token or a search term, which the access
-log has no business keeping.
+log (17.6 MB in 20 s). A URL's query string can carry a token or a search term, which the log has no
+business keeping: a request's line holds its path only, and its token's name, never the token.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
+
+import orjson
 
 #: The logger of our unexpected errors (service/app.py, schema/errors.py).
 ERRORS = "crmgraph.errors"
+#: The logger of the one line per request to /graphql (service/observation.py).
+REQUESTS = "crmgraph.requests"
+#: The id of the request being served: every record logged while it runs carries it, so a traceback
+#: and its request's line are found together.
+REQUEST_ID: ContextVar[str | None] = ContextVar("crmgraph_request_id", default=None)
+
+_requests = logging.getLogger(REQUESTS)
+
+
+def log_request(summary: str, fields: dict[str, Any]) -> None:
+    """Write a request's line: `summary` for people, `fields` for machines (see the formatters)."""
+    if _requests.isEnabledFor(logging.INFO):
+        # The record made directly: Logger.info would first walk the stack for a caller nobody reads.
+        record = _requests.makeRecord(REQUESTS, logging.INFO, __file__, 0, "%s", (summary,), None, extra={"fields": fields})
+        _requests.handle(record)
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    return dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the request's id when a request is
+    being served, a request line's fields, and a traceback (once: see ThrottledTracebacks)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {"time": _timestamp(record), "level": record.levelname.lower(),
+                                 "logger": record.name, "message": record.getMessage()}
+        request_id = getattr(record, "request_id", None) or REQUEST_ID.get()
+        if request_id is not None:
+            entry["request_id"] = request_id
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        if record.exc_info:
+            record.exc_text = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["traceback"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return orjson.dumps(entry, default=str).decode()
+
+
+class TextFormatter(logging.Formatter):
+    """One line for people (`make run`): a request's summary, then its figures as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "fields", None)
+        time_ = dt.datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{time_} {record.levelname:<7} {record.getMessage()}"
+        if isinstance(fields, dict):
+            codes = ",".join(fields.get("error_codes") or ()) or "-"
+            line += (f"  token={fields.get('token') or '-'} statements={fields.get('statements')} rows={fields.get('rows')}"
+                     f" cost={fields.get('cost')} errors={codes} id={fields.get('request_id')}")
+        if record.exc_info:
+            record.exc_text = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            line += "\n" + record.exc_text
+        return line
 
 # What varies between two occurrences of one error: addresses, ids, numbers, quoted values.
 _VARIABLE = re.compile(
@@ -119,9 +183,12 @@ class PathWithoutQuery(logging.Filter):
         return True
 
 
-def uvicorn_log_config(level: str = "info") -> dict[str, Any]:
-    """uvicorn's own logging, plus: no query string in the access log, our errors written at `level`
-    beside uvicorn's, and every traceback on that stream throttled."""
+def uvicorn_log_config(level: str = "info", log_format: str = "json") -> dict[str, Any]:
+    """uvicorn's own logging, plus: one line per request to /graphql on stdout (where uvicorn's access
+    log went: `serve` turns that off), in JSON or, with `log_format` "text", for people; in JSON
+    uvicorn's and our other records are JSON lines too (on stderr); our errors are written at `level`
+    beside uvicorn's, and every traceback on that stream is throttled. The access log, if turned
+    back on, writes no query string."""
     from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
@@ -129,7 +196,14 @@ def uvicorn_log_config(level: str = "info") -> dict[str, Any]:
         "path_without_query": {"()": PathWithoutQuery},
         "throttled_tracebacks": {"()": ThrottledTracebacks},
     }
+    formatter = "text" if log_format == "text" else "json"
+    config["formatters"]["json"] = {"()": JsonFormatter}
+    config["formatters"]["text"] = {"()": TextFormatter}
     config["handlers"]["default"]["filters"] = ["throttled_tracebacks"]
+    if formatter == "json":
+        config["handlers"]["default"]["formatter"] = "json"
+    config["handlers"]["requests"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": formatter}
     config["loggers"]["uvicorn.access"]["filters"] = ["path_without_query"]
     config["loggers"]["crmgraph"] = {"handlers": ["default"], "level": LOG_LEVELS[level.lower()], "propagate": False}
+    config["loggers"][REQUESTS] = {"handlers": ["requests"], "level": LOG_LEVELS[level.lower()], "propagate": False}
     return config

@@ -1,10 +1,12 @@
-"""What the database holds, read with plain SQL and Python, to compare the API against."""
+"""What the database holds, read with plain SQL and Python, to compare the API against; and answers
+made comparable across two apps."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import functools
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -72,3 +74,24 @@ def sort_rows(rows: list[dict[str, Any]], default_order: tuple[str, ...]) -> lis
         return 0
 
     return sorted(rows, key=functools.cmp_to_key(compare))
+
+
+def comparable(body: Any) -> Any:
+    """A response as it can be compared: masked errors' request ids blanked, errors in one order, and the
+    rate limit's state of each app's own bucket blanked (its limit and the cost charged must agree)."""
+    if isinstance(body, list):  # a batch
+        return [comparable(answer) for answer in body]
+    if isinstance(body, dict) and "rateLimit" in (body.get("extensions") or {}):
+        rate = {**body["extensions"]["rateLimit"], "remaining": "<per app>", "resetAt": "<per app>"}
+        body = {**body, "extensions": {**body["extensions"], "rateLimit": rate}}
+    if not isinstance(body, dict) or not body.get("errors"):
+        return body
+    errors = [_without_request_id(error) for error in body["errors"]]
+    return {**body, "errors": sorted(errors, key=lambda error: json.dumps(error, sort_keys=True))}
+
+
+def _without_request_id(error: dict[str, Any]) -> dict[str, Any]:
+    extensions = error.get("extensions") or {}
+    if extensions.get("code") != "INTERNAL_SERVER_ERROR" or "requestId" not in extensions:
+        return error
+    return {**error, "extensions": {**extensions, "requestId": "<request id>"}}

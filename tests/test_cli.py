@@ -186,3 +186,76 @@ def test_two_creators_of_one_name_at_once_make_one_token(database_url) -> None:
     assert sum(isinstance(result, str) for result in results) == 1
     assert all(isinstance(result, (str, TokenRefused)) for result in results), results
     assert [row[0] for row in _token_rows(database_url)].count(name) == 1
+
+
+# A database that cannot be reached: the commands that need it say so in one line, with the URL's
+# password hidden, and exit non-zero; serve starts anyway and its readiness says 503 until it is back.
+
+UNREACHABLE = "postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/x"  # nothing listens on port 1
+
+
+def _without_settings() -> dict[str, str]:
+    """This process's environment without the shell's CRMGRAPH_* variables."""
+    return {name: value for name, value in os.environ.items() if not name.upper().startswith("CRMGRAPH_")}
+
+
+@pytest.mark.parametrize("command", [
+    ["migrate"],
+    ["seed", "--accounts", "1"],
+    ["token", "create", "--name", "bi-tool", "--scope", "read"],
+    ["token", "list"],
+    ["token", "demo"],
+])
+def test_a_command_that_needs_an_unreachable_database_says_so_in_one_line(command) -> None:
+    env = {**_without_settings(), "CRMGRAPH_DATABASE_URL": UNREACHABLE}
+    result = subprocess.run([sys.executable, "-m", "service.cli", *command], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "crmgraph: cannot reach the database at postgresql+asyncpg://postgres:***@127.0.0.1:1/x: connection refused\n"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_starts_without_its_database_and_is_live_but_not_ready(tmp_path) -> None:
+    import time
+
+    import httpx
+
+    port = _free_port()
+    env = {**_without_settings(), "CRMGRAPH_DATABASE_URL": UNREACHABLE}
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                  stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        live = None
+        while live is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                live = httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=2)
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert live is not None, f"serve did not answer within 30 s (exit {server.poll()}): {log.read_text()}"
+        assert live.status_code == 200 and live.json() == {"status": "ok"}
+        ready = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=10)
+        assert ready.status_code == 503 and ready.json() == {"status": "error", "database": "unreachable"}
+        health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=10)
+        assert health.status_code == 503 and health.json() == {"status": "error", "database": "unreachable"}
+        assert server.poll() is None  # still serving
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+    output = log.read_text()
+    assert output.startswith("crmgraph: cannot reach the database at postgresql+asyncpg://postgres:***@127.0.0.1:1/x: "
+                             "connection refused (serving anyway: /health and /health/ready answer 503 until it is back)\n")
+    assert "s3cret" not in output and "Traceback" not in output

@@ -38,6 +38,7 @@ from service.seed import seed_demo
 from service.settings import Settings
 from tests.compiled_corpus import CORPUS, Document
 from tests.conftest import scratch_database
+from tests.expect import comparable
 
 SDL = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -151,23 +152,6 @@ def assert_alike(stock: Answer, compiled: Answer) -> None:
     assert actual == expected  # pytest's diff: left the compiled executor's answer, right the stock one's
     # Equal as dicts, and as sent: GraphQL orders a response's fields as the selections ask.
     assert json.dumps(actual) == json.dumps(expected), "the same values, but keys in another order"
-
-
-def comparable(body: Any) -> Any:
-    """A response as it can be compared: masked errors' request ids blanked, errors in one order."""
-    if isinstance(body, list):  # a batch
-        return [comparable(answer) for answer in body]
-    if not isinstance(body, dict) or not body.get("errors"):
-        return body
-    errors = [_without_request_id(error) for error in body["errors"]]
-    return {**body, "errors": sorted(errors, key=lambda error: json.dumps(error, sort_keys=True))}
-
-
-def _without_request_id(error: dict[str, Any]) -> dict[str, Any]:
-    extensions = error.get("extensions") or {}
-    if extensions.get("code") != "INTERNAL_SERVER_ERROR" or "requestId" not in extensions:
-        return error
-    return {**error, "extensions": {**extensions, "requestId": "<request id>"}}
 
 
 @pytest.fixture(scope="module")
