@@ -268,10 +268,15 @@ def hide_password(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+#: CRMGRAPH_* variables read by something else than the server: the container's entrypoint
+#: (docker/entrypoint.py) and the tests.
+OTHER_VARIABLES = frozenset({"CRMGRAPH_MIGRATE_ON_START", "CRMGRAPH_DB_WAIT_SECONDS", "CRMGRAPH_TEST_PG"})
+
+
 def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
     """CRMGRAPH_* variables that are no setting (a typo such as CRMGRAPH_MAXDEPTH is otherwise silently ignored)."""
     environ = os.environ if environ is None else environ
-    known = {Settings.env_name(name) for name in Settings.model_fields}
+    known = {Settings.env_name(name) for name in Settings.model_fields} | OTHER_VARIABLES
     return sorted(name for name in environ if name.upper().startswith(ENV_PREFIX) and name.upper() not in known)
 
 

@@ -451,6 +451,12 @@ def test_the_postgres_scripts_make_a_streaming_replica_of_the_primary() -> None:
     shutil.chown(replica, "postgres", "postgres")
     (base / "password").write_text("crmgraph-test\n")
     shutil.chown(base / "password", "postgres", "postgres")
+    # The scripts run from a copy in `base`: the checkout may be in a directory postgres cannot enter.
+    scripts = {}
+    for name in ("primary-init.sh", "replica.sh"):
+        scripts[name] = base / name
+        shutil.copy2(ROOT / "docker/postgres" / name, scripts[name])
+        scripts[name].chmod(0o755)
     primary_port, replica_port = _free_port(), _free_port()
     env = {"PATH": f"{PG_BIN}{os.pathsep}{os.environ['PATH']}", "LANG": "C.UTF-8", "HOME": str(base)}
     standby = None
@@ -462,7 +468,7 @@ def test_the_postgres_scripts_make_a_streaming_replica_of_the_primary() -> None:
         socket_only = f"-p {primary_port} -k {base} -c listen_addresses=''"
         _as_postgres(["pg_ctl", f"--pgdata={primary}", "--wait", f"--log={base / 'primary.log'}", "-o", socket_only, "start"], env)
         _as_postgres(["createdb", f"--host={base}", f"--port={primary_port}", "--username=crmgraph", "crmgraph"], env)
-        _as_postgres([str(ROOT / "docker/postgres/primary-init.sh")], {
+        _as_postgres([str(scripts["primary-init.sh"])], {
             **env, "PGDATA": str(primary), "PGHOST": str(base), "PGPORT": str(primary_port),
             "POSTGRES_USER": "crmgraph", "POSTGRES_DB": "crmgraph", "REPLICATION_PASSWORD": "replicator-test"})
         on_tcp = f"-p {primary_port} -k {base} -c listen_addresses=127.0.0.1"
@@ -472,7 +478,7 @@ def test_the_postgres_scripts_make_a_streaming_replica_of_the_primary() -> None:
                      "AND user_name = '{replicator}' AND error IS NULL", env)
         assert rules == "scram-sha-256"
         standby = subprocess.Popen(
-            [str(ROOT / "docker/postgres/replica.sh"), "-p", str(replica_port), "-k", str(base),
+            [str(scripts["replica.sh"]), "-p", str(replica_port), "-k", str(base),
              "-c", "listen_addresses=127.0.0.1", "-c", "hot_standby_feedback=on"],
             env={**env, "PGDATA": str(replica), "PRIMARY_HOST": "127.0.0.1", "PRIMARY_PORT": str(primary_port),
                  "PGPASSWORD": "replicator-test"},
