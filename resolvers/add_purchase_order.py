@@ -52,7 +52,7 @@ class NewVendorInput:
     name: str = strawberry.field(description=f"Legal or trade name (required, at most {MAX_VENDOR_NAME} characters).")
     rfc: Optional[str] = strawberry.field(default=None, description="RFC, checked when given.")
     email: Optional[str] = strawberry.field(default=None, description="Email address.")
-    phone: Optional[str] = strawberry.field(default=None, description=f"Phone number (at most {MAX_PHONE} characters).")
+    phone: Optional[str] = strawberry.field(default=None, description=f"Phone number: 10 digits for Mexico, or + and the country code (at most {MAX_PHONE} characters).")
 
 
 @strawberry.input(description="One line of a purchase order: a product or a service, how many, at what price.")
@@ -133,7 +133,7 @@ def _check_vendor(problems: Problems, vendor: NewVendorInput) -> Vendor | None:
     name = validation.required_text(problems, ["vendor", "name"], vendor.name, MAX_VENDOR_NAME)
     rfc = validation.rfc(problems, ["vendor", "rfc"], vendor.rfc) if vendor.rfc and vendor.rfc.strip() else None
     email = validation.email(problems, ["vendor", "email"], vendor.email)
-    phone = validation.optional_text(problems, ["vendor", "phone"], vendor.phone, MAX_PHONE)
+    phone = validation.phone(problems, ["vendor", "phone"], vendor.phone, MAX_PHONE)
     return Vendor(name=name, rfc=rfc, email=email, phone=phone) if name else None
 
 

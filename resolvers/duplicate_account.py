@@ -30,7 +30,7 @@ from resolvers.pipeline import Log, MutationDef, changes
 from schema.node import global_id, pk_of
 from service.context import Context
 
-#: The fields a duplicate takes from its source (DOMAIN.md, "Duplicar").
+#: The fields a duplicate takes from its source (docs/domain.md §6, "Duplicar").
 COPIED_FIELDS = (
     "trade_name", "industry", "account_type", "website",
     "tax_regime", "cfdi_use", "payment_form", "payment_method", "fiscal_postal_code", "currency",
@@ -46,7 +46,7 @@ DuplicateAccountInput = accounts.input_type(
         "source_id": (strawberry.ID, strawberry.field(description="Global id of the account to duplicate.")),
         "name": (str, strawberry.field(description="Razón social of the new account (required, at most 254 characters; "
                                                    "not the source's).")),
-        "rfc": (str, strawberry.field(description="RFC of the new account (required; the generic XAXX010101000 is accepted).")),
+        "rfc": (str, strawberry.field(description="RFC of the new account (required; the generic XAXX010101000 and XEXX010101000 are accepted).")),
         "email": (Optional[str], strawberry.field(default=None, description="Email of the new account.")),
         "phone": (Optional[str], strawberry.field(default=None, description="Phone of the new account: 10 digits for "
                                                   "Mexico, or + and the country code (at most 40 characters).")),

@@ -1,4 +1,4 @@
-"""Amounts of a document line and of a whole document, by the rules of DOMAIN.md.
+"""Amounts of a document line and of a whole document, by the rules of docs/domain.md §5.
 
 Every amount is rounded to cents half-up (never Python's half-even) as soon as it is computed,
 and later amounts use the rounded value: 0.5 x 2.25 = 1.125 is 1.13.

@@ -346,7 +346,6 @@ _PERSON_REGIMES = _Weighted(
     [("612", 33), ("626", 25), ("605", 10), ("606", 8), ("621", 5), ("625", 5), ("611", 3), ("614", 2),
      ("615", 2), ("607", 1), ("608", 2), ("616", 2), ("610", 2)]
 )
-# c_UsoCFDI allowed per régimen (DOMAIN.md): G01/G03/I01-I08 and G02, deductions for persons, S01 always.
 #: How often each uso de CFDI is an account's default, among those its régimen allows (models/sat.py).
 _CFDI_USE_WEIGHTS: dict[str, float] = {
     "S01": 8.0, "G03": 50, "G01": 20, "G02": 3, **{f"I0{n}": 1.5 for n in range(1, 9)},

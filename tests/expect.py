@@ -42,7 +42,7 @@ def as_json(value: Any) -> Any:
 
 
 async def related_rows(engine: AsyncEngine, relation: Relation, parent_id: int) -> list[dict[str, Any]]:
-    """The relation's rows for one parent, in the order DOMAIN.md promises (NULLs last, id breaks ties)."""
+    """The relation's rows for one parent, in the order docs/domain.md §2.5 gives (NULLs last, id breaks ties)."""
     target = relation.target.__table__
     if relation.link is None:
         statement = sa.select(target).where(target.c[relation.fk] == parent_id)

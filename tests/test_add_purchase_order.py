@@ -441,3 +441,12 @@ async def test_the_log_records_the_token_and_the_order_as_written(gql, world) ->
     assert changes["number"] == {"before": None, "after": order["number"]}
     assert changes["total"] == {"before": None, "after": "626.37"} and changes["status"] == {"before": None, "after": "CREATED"}
     assert changes["vendorId"] == {"before": None, "after": order["vendor"]["id"]}
+
+
+async def test_a_new_vendors_phone_is_checked_as_every_phone(gql, world) -> None:
+    before = await _counts(gql.engine)
+    order = _order(world, [_line(world, "1", "1")], vendorId=None, vendor={"name": f"Telefónica {world['contact']}", "phone": "123"})
+    payload = (await gql(MUTATION, order)).data["addPurchaseOrder"]
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [(["vendor", "phone"], "INVALID")]
+    assert "not a phone number" in payload["errors"][0]["message"]
+    assert await _counts(gql.engine) == before

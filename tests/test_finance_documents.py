@@ -96,7 +96,7 @@ async def test_an_invoice_serves_its_lines_tax_breakdown_and_payments_in_both_ex
     account = await factory.insert(Account)
     toner = await factory.insert(Product, name="Tóner negro")
     setup = await factory.insert(Service, name="Instalación")
-    # DOMAIN.md's example line, an exempt one and a second IVA 16 % one.
+    # docs/domain.md §5's example line, an exempt one and a second IVA 16 % one.
     first, first_total = await _invoice(factory, account, "F-1", [
         {"product_id": toner, "description": "Tóner", "quantity": Decimal(3), "unit_price": Decimal("199.99"),
          "discount_percent": Decimal(10), "tax": Tax.IVA_16},

@@ -1,4 +1,4 @@
-"""RFCs through the real mutations: DOMAIN.md's examples, a true reason for each refusal (forbidden
+"""RFCs through the real mutations: docs/domain.md §3's examples, a true reason for each refusal (forbidden
 word, date, homoclave, check digit, length, format), and text taken in Unicode NFC (an "Ñ" sent as
 N + combining tilde is accepted and stored as one character)."""
 

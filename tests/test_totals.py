@@ -1,4 +1,4 @@
-"""The totals rules of DOMAIN.md as properties: they hold for any valid lines."""
+"""The totals rules of docs/domain.md §5 as properties: they hold for any valid lines."""
 
 from __future__ import annotations
 
