@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from sqlmodel import Field, SQLModel
 
-from models.types import Money, Quantity, UTCDateTime, enum_column, utcnow
+from models.types import ZERO, Money, Quantity, UTCDateTime, enum_column, utcnow
 
 
 class Table(SQLModel):
@@ -54,7 +54,7 @@ def ref(table: str, description: str, *, required: bool = False, owned: bool = F
 
 
 def money(description: str, *, optional: bool = False) -> Any:
-    return Field(default=None if optional else Decimal("0.00"), sa_type=Money, description=description)
+    return Field(default=None if optional else ZERO, sa_type=Money, description=description)
 
 
 def quantity(description: str, *, optional: bool = False) -> Any:

@@ -13,7 +13,7 @@ from resolvers.duplicate_account import duplicate_account_draft
 from resolvers.preview_purchase_order import preview_purchase_order
 from resolvers.sat_catalogs import SatCatalogs, sat_catalogs
 from schema.connection import root_connection_field
-from schema.node import Node, parse_global_id, pk_of, to_node, to_nodes
+from schema.node import MAX_NODE_IDS, Node, parse_global_id, pk_of, to_node, to_nodes
 from schema.types import CONNECTIONS, NODE_TYPES
 
 AccountType = NODE_TYPES["Account"]
@@ -75,7 +75,7 @@ class Query:
         self,
         info: strawberry.Info,
         text: Annotated[str, strawberry.argument(description="At least 2 characters.")],
-        first: Annotated[int, strawberry.argument(description="Results of each kind, 1..100.")] = 10,
+        first: Annotated[int, strawberry.argument(description=f"Results of each kind, 1..{MAX_PAGE}.")] = 10,
     ) -> SearchResult:
         if len(text.strip()) < 2:
             raise UserInputError("search text needs at least 2 characters")
@@ -98,10 +98,10 @@ class Query:
     async def nodes(
         self,
         info: strawberry.Info,
-        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids (at most 100).")],
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Global ids (at most {MAX_NODE_IDS}).")],
     ) -> list[Optional[Node]]:
-        if len(ids) > 100:
-            raise UserInputError(f"nodes takes at most 100 ids, got {len(ids)}")
+        if len(ids) > MAX_NODE_IDS:
+            raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
     duplicate_account_draft = strawberry.field(

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.enums import TAX_RATES, Tax
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from models.types import CENT, ZERO
 
 
 def cents(value: Decimal) -> Decimal:

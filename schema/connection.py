@@ -8,14 +8,14 @@ from typing import Annotated, Any, Optional
 import strawberry
 from sqlalchemy import Row
 
-from loaders.paging import Order, PageArgs, row_cursor
+from loaders.paging import MAX_PAGE, Order, PageArgs, row_cursor
 from loaders.related import Page
 from models import Relation, Table
 from schema.aggregates import AggregateType
 from schema.filters import FILTERS, ORDERS, filter_spec, order_of
 from schema.node import to_nodes
 
-FIRST = Annotated[int, strawberry.argument(description="Page size, 1..100.")]
+FIRST = Annotated[int, strawberry.argument(description=f"Page size, 1..{MAX_PAGE}.")]
 AFTER = Annotated[
     Optional[str], strawberry.argument(description="Cursor of the row to start after (`pageInfo.endCursor`).")
 ]

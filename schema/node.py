@@ -12,6 +12,7 @@ import strawberry
 from sqlalchemy import Row
 
 from loaders.errors import UserInputError
+from loaders.paging import MAX_PAGE
 from models import Table
 
 T = TypeVar("T")
@@ -23,6 +24,9 @@ _PK = re.compile(r"[1-9][0-9]{0,9}")
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global id. Do not parse it: it may change form.")
+
+#: Ids one `nodes(ids:)` takes: a page's worth.
+MAX_NODE_IDS = MAX_PAGE
 
 
 def global_id(type_name: str, pk: int) -> str:

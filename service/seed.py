@@ -83,6 +83,7 @@ from models.enums import (
     TrackingUnit,
 )
 from models.parties import Account
+from models.types import CENT, ZERO
 from resolvers.totals import cents, document_totals, line_amounts, tax_rate
 
 __all__ = ["SeedReport", "database_is_empty", "seed_demo"]
@@ -97,8 +98,6 @@ MAX_AGE_DAYS = 2200
 #: Fixed domain of the demo company running the CRM.
 OWN_DOMAIN = "demo-comercial.mx"
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 
 # --------------------------------------------------------------------------- public API

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 from models import Account, Contact, Invoice, Product, Scope, Vendor
 from models.enums import Tax
 from models.exact import ExactNumeric
+from models.types import CENT
 from resolvers.accounts import MAX_CREDIT
 from resolvers.add_purchase_order import MAX_LINE_GROSS, MAX_LINES, MAX_QUANTITY
 from resolvers.totals import document_totals, line_amounts
@@ -32,7 +33,6 @@ from service.settings import PROJECT_DIR, Settings
 from tests.client import GraphQLClient, gid
 from tests.factories import Factory
 
-CENT = Decimal("0.01")
 #: Amounts a REAL cannot tell apart, or puts in the wrong order: 17 and 18 significant digits.
 LARGEST = Decimal("9999999999999999.99")  # the largest NUMERIC(18,2)
 TOTALS = [

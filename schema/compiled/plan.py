@@ -47,7 +47,7 @@ from models.enums import Tax
 from models.relations import LINES
 from resolvers.totals import tax_breakdown
 from schema.connection import _list_request
-from schema.node import parse_global_id, pk_of
+from schema.node import MAX_NODE_IDS, parse_global_id, pk_of
 from schema.types import CONNECTIONS, tab_entries
 
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
@@ -644,8 +644,8 @@ class NodeRoot:
     def prepare(self, run: Run) -> list[tuple[type[Table], int] | None]:
         args = run.coerced(self.ref)  # IDs: strings as graphql-core coerced them, nothing to build
         ids = args["ids"] if self.many else [args["id"]]
-        if self.many and len(ids) > 100:
-            raise UserInputError(f"nodes takes at most 100 ids, got {len(ids)}")
+        if self.many and len(ids) > MAX_NODE_IDS:
+            raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
         return [self._key(i) for i in ids]
 
     def parts(self) -> list[Selection]:
