@@ -25,7 +25,7 @@ from resolvers.errors import ErrorCode, Problems
 from schema.node import pk_of
 
 Path = Sequence[str | int]
-_POSTAL_CODE = re.compile(r"\d{5}")
+_POSTAL_CODE = re.compile(r"[0-9]{5}")  # ASCII digits: \d would take "٠٦٦٠٠" too
 # python-stdnum's rule for the last three characters of an RFC: the homoclave, then the check digit.
 _HOMOCLAVE = re.compile(r"[1-9A-V][1-9A-Z]")
 _CHECK_DIGITS = "0123456789A"
