@@ -49,18 +49,15 @@ def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
-    from service.db import create_engine
+    from service.db import engine_for
     from service.seed import database_is_empty, seed_demo
 
     async def run() -> int:
-        engine = create_engine(settings.database_url)
-        try:
+        async with engine_for(settings.database_url) as engine:
             if args.if_empty and not await database_is_empty(engine):
                 print("database already holds data: demo data not loaded")
                 return 0
             report = await seed_demo(engine, accounts=args.accounts, seed=args.seed)
-        finally:
-            await engine.dispose()
         print(report)
         return 0
 
@@ -72,11 +69,10 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
     from models import Scope
     from service.auth import TokenRefused, create_token, lifetime, list_tokens, revoke_tokens
-    from service.db import create_engine
+    from service.db import engine_for
 
     async def run() -> int:
-        engine = create_engine(settings.database_url)
-        try:
+        async with engine_for(settings.database_url) as engine:
             if args.action == "create":
                 expires = None if args.expires_in_days is None else lifetime(args.expires_in_days)
                 scopes = {Scope(scope.upper()) for scope in args.scope}
@@ -99,8 +95,6 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
                 revoked = await revoke_tokens(engine, args.name)
                 print(f"revoked {revoked} token(s) named or starting {args.name!r}")
                 return 0 if revoked else 1
-        finally:
-            await engine.dispose()
         return 0
 
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,16 @@ def create_engine(
     if connect_timeout_ms is not None:
         connect_args["timeout"] = connect_timeout_ms / 1000
     return create_async_engine(url, echo=echo, hide_parameters=True, connect_args=connect_args, **pool)
+
+
+@contextlib.asynccontextmanager
+async def engine_for(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine for one command's work (`crmgraph seed`, `token`, `documents`), disposed of afterwards."""
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def engine_from_settings(settings: Any, url: str | None = None, **options: Any) -> AsyncEngine:

@@ -28,7 +28,7 @@ def _documents(args: argparse.Namespace, settings: Any) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from loaders.database import database_trouble
-    from service.db import create_engine
+    from service.db import engine_for
     from service.persisted import DocumentsRefused, add_trusted, read_relay_output, stored_documents
 
     def refuse(message: str) -> int:
@@ -36,8 +36,7 @@ def _documents(args: argparse.Namespace, settings: Any) -> int:
         return 1
 
     async def run() -> int:
-        engine = create_engine(settings.database_url)
-        try:
+        async with engine_for(settings.database_url) as engine:
             if args.action == "add":
                 documents: dict[str, str] = {}
                 for path in args.files:
@@ -48,8 +47,6 @@ def _documents(args: argparse.Namespace, settings: Any) -> int:
                 for row in await stored_documents(engine):
                     first_line = next((line.strip() for line in row.document.splitlines() if line.strip()), "")
                     print(f"{row.sha256}  {row.source:<7}  {row.created_at:%Y-%m-%d %H:%M}  {first_line[:80]}")
-        finally:
-            await engine.dispose()
         return 0
 
     try:
