@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
 from models.base import text, timestamp
-from models.enums import _Enum
 from models.types import EnumList
 
 
-class Scope(_Enum):
+class Scope(StrEnum):
     """What a token may do: read queries; write also mutations; admin everything."""
 
     READ = "READ"

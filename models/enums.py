@@ -2,85 +2,324 @@
 
 from __future__ import annotations
 
-import enum
+from enum import StrEnum
 
 
-class _Enum(enum.StrEnum):
-    """A string enum whose value is its name."""
+class AccountType(StrEnum):
+    """Kind of account."""
+
+    CUSTOMER = "CUSTOMER"
+    PROSPECT = "PROSPECT"
+    DISTRIBUTOR = "DISTRIBUTOR"
+    RESELLER = "RESELLER"
+    PARTNER = "PARTNER"
+    SUPPLIER = "SUPPLIER"
+    OTHER = "OTHER"
 
 
-def _enum(name: str, members: str, doc: str) -> type[_Enum]:
-    cls = _Enum(name, [(member, member) for member in members.split()])
-    cls.__doc__ = doc
-    cls.__module__ = __name__
-    return cls
+class PaymentMethod(StrEnum):
+    """SAT c_MetodoPago: PUE single payment, PPD deferred or in instalments."""
+
+    PUE = "PUE"
+    PPD = "PPD"
 
 
-AccountType = _enum("AccountType", "CUSTOMER PROSPECT DISTRIBUTOR RESELLER PARTNER SUPPLIER OTHER", "Kind of account.")
-PaymentMethod = _enum("PaymentMethod", "PUE PPD", "SAT c_MetodoPago: PUE single payment, PPD deferred or in instalments.")
-ShippingMethod = _enum(
-    "ShippingMethod",
-    "PICKUP LOCAL_DELIVERY PARCEL FREIGHT EXPRESS",
-    "Shipping methods an account accepts (store and shipping preferences).",
-)
-AccountRelationKind = _enum(
-    "AccountRelationKind", "PARENT SUBSIDIARY AFFILIATE PARTNER OTHER", "How one account relates to another."
-)
-AddressKind = _enum("AddressKind", "FISCAL BILLING SHIPPING OTHER", "Use of an address.")
-SubscriptionStatus = _enum("SubscriptionStatus", "ACTIVE PAUSED CANCELLED EXPIRED", "State of a rental or subscription.")
-BillingPeriod = _enum("BillingPeriod", "MONTHLY QUARTERLY YEARLY", "How often a subscription is billed.")
-FiscalDocumentStatus = _enum(
-    "FiscalDocumentStatus", "ISSUED CANCELLED", "State of a stamped CFDI (payment, transfer)."
-)
-CreditNoteStatus = _enum("CreditNoteStatus", "ISSUED APPLIED CANCELLED", "State of a credit note.")
-MovementKind = _enum("MovementKind", "IN OUT TRANSFER", "Direction of a warehouse movement.")
-LotSerialStatus = _enum("LotSerialStatus", "AVAILABLE DELIVERED RETURNED EXPIRED", "State of a lot or serial number.")
-CashFlowKind = _enum("CashFlowKind", "INFLOW OUTFLOW", "Direction of a cash flow entry.")
-InvoiceStatus = _enum(
-    "InvoiceStatus", "DRAFT ISSUED PARTIALLY_PAID PAID OVERDUE CANCELLED", "State of an invoice (factura)."
-)
-BankTransactionKind = _enum("BankTransactionKind", "DEPOSIT WITHDRAWAL", "Direction of a bank or cash transaction.")
-CommissionStatus = _enum("CommissionStatus", "PENDING APPROVED PAID", "State of a commission.")
-ServiceContractStatus = _enum(
-    "ServiceContractStatus", "PLANNED ACTIVE ON_HOLD COMPLETED CANCELLED", "State of a service contract (póliza)."
-)
-TrackingUnit = _enum("TrackingUnit", "HOURS INCIDENTS VISITS", "What a service contract counts.")
-AssetStatus = _enum("AssetStatus", "IN_SERVICE IN_REPAIR OUT_OF_SERVICE RETIRED", "State of an asset.")
-SalesOrderStatus = _enum(
-    "SalesOrderStatus", "CREATED APPROVED DELIVERED INVOICED CANCELLED", "State of a sales order."
-)
-QuoteStage = _enum("QuoteStage", "DRAFT DELIVERED REVIEWED ACCEPTED REJECTED", "Stage of a quote (cotización).")
-PurchaseOrderStatus = _enum(
-    "PurchaseOrderStatus", "CREATED APPROVED SENT_TO_VENDOR RECEIVED", "State of a purchase order (orden de compra)."
-)
-Tax = _enum(
-    "Tax",
-    "IVA_16 IVA_8 IVA_0 EXENTO",
-    "Tax of a line: IVA 16%, IVA 8% (border zone), IVA 0%, or exempt (EXENTO).",
-)
-ProjectStatus = _enum("ProjectStatus", "PLANNED IN_PROGRESS ON_HOLD COMPLETED CANCELLED", "State of a project.")
-OpportunityStage = _enum(
-    "OpportunityStage",
-    "PROSPECTING QUALIFICATION PROPOSAL NEGOTIATION CLOSED_WON CLOSED_LOST",
-    "Stage of a sales opportunity.",
-)
-CaseStatus = _enum("CaseStatus", "OPEN IN_PROGRESS WAITING RESOLVED CLOSED", "State of a support case.")
-CasePriority = _enum("CasePriority", "LOW NORMAL HIGH URGENT", "Priority of a support case.")
-CaseSeverity = _enum("CaseSeverity", "MINOR MAJOR CRITICAL", "Severity of a support case.")
-CaseChannel = _enum("CaseChannel", "EMAIL PHONE WEB CHAT", "Where a support case came in.")
-EmailDirection = _enum("EmailDirection", "INBOUND OUTBOUND", "Whether an email was received or sent.")
-CampaignType = _enum(
-    "CampaignType", "EMAIL EVENT WEBINAR SOCIAL ADVERTISING TRADE_SHOW", "Channel of a marketing campaign."
-)
-CampaignStatus = _enum("CampaignStatus", "PLANNED ACTIVE COMPLETED CANCELLED", "State of a campaign.")
-CampaignMemberStatus = _enum(
-    "CampaignMemberStatus",
-    "TARGETED SENT OPENED RESPONDED CONVERTED UNSUBSCRIBED",
-    "Where one account or contact stands in a campaign (a link attribute).",
-)
-EventKind = _enum("EventKind", "CALL MEETING TASK", "Kind of calendar activity.")
-EventStatus = _enum("EventStatus", "PLANNED HELD NOT_HELD CANCELLED", "State of a calendar activity.")
-ChatRoomType = _enum("ChatRoomType", "CHANNEL PRIVATE_GROUP DIRECT LIVECHAT", "RocketChat room type.")
+class ShippingMethod(StrEnum):
+    """Shipping methods an account accepts (store and shipping preferences)."""
+
+    PICKUP = "PICKUP"
+    LOCAL_DELIVERY = "LOCAL_DELIVERY"
+    PARCEL = "PARCEL"
+    FREIGHT = "FREIGHT"
+    EXPRESS = "EXPRESS"
+
+
+class AccountRelationKind(StrEnum):
+    """How one account relates to another."""
+
+    PARENT = "PARENT"
+    SUBSIDIARY = "SUBSIDIARY"
+    AFFILIATE = "AFFILIATE"
+    PARTNER = "PARTNER"
+    OTHER = "OTHER"
+
+
+class AddressKind(StrEnum):
+    """Use of an address."""
+
+    FISCAL = "FISCAL"
+    BILLING = "BILLING"
+    SHIPPING = "SHIPPING"
+    OTHER = "OTHER"
+
+
+class SubscriptionStatus(StrEnum):
+    """State of a rental or subscription."""
+
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+class BillingPeriod(StrEnum):
+    """How often a subscription is billed."""
+
+    MONTHLY = "MONTHLY"
+    QUARTERLY = "QUARTERLY"
+    YEARLY = "YEARLY"
+
+
+class FiscalDocumentStatus(StrEnum):
+    """State of a stamped CFDI (payment, transfer)."""
+
+    ISSUED = "ISSUED"
+    CANCELLED = "CANCELLED"
+
+
+class CreditNoteStatus(StrEnum):
+    """State of a credit note."""
+
+    ISSUED = "ISSUED"
+    APPLIED = "APPLIED"
+    CANCELLED = "CANCELLED"
+
+
+class MovementKind(StrEnum):
+    """Direction of a warehouse movement."""
+
+    IN = "IN"
+    OUT = "OUT"
+    TRANSFER = "TRANSFER"
+
+
+class LotSerialStatus(StrEnum):
+    """State of a lot or serial number."""
+
+    AVAILABLE = "AVAILABLE"
+    DELIVERED = "DELIVERED"
+    RETURNED = "RETURNED"
+    EXPIRED = "EXPIRED"
+
+
+class CashFlowKind(StrEnum):
+    """Direction of a cash flow entry."""
+
+    INFLOW = "INFLOW"
+    OUTFLOW = "OUTFLOW"
+
+
+class InvoiceStatus(StrEnum):
+    """State of an invoice (factura)."""
+
+    DRAFT = "DRAFT"
+    ISSUED = "ISSUED"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    OVERDUE = "OVERDUE"
+    CANCELLED = "CANCELLED"
+
+
+class BankTransactionKind(StrEnum):
+    """Direction of a bank or cash transaction."""
+
+    DEPOSIT = "DEPOSIT"
+    WITHDRAWAL = "WITHDRAWAL"
+
+
+class CommissionStatus(StrEnum):
+    """State of a commission."""
+
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    PAID = "PAID"
+
+
+class ServiceContractStatus(StrEnum):
+    """State of a service contract (póliza)."""
+
+    PLANNED = "PLANNED"
+    ACTIVE = "ACTIVE"
+    ON_HOLD = "ON_HOLD"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class TrackingUnit(StrEnum):
+    """What a service contract counts."""
+
+    HOURS = "HOURS"
+    INCIDENTS = "INCIDENTS"
+    VISITS = "VISITS"
+
+
+class AssetStatus(StrEnum):
+    """State of an asset."""
+
+    IN_SERVICE = "IN_SERVICE"
+    IN_REPAIR = "IN_REPAIR"
+    OUT_OF_SERVICE = "OUT_OF_SERVICE"
+    RETIRED = "RETIRED"
+
+
+class SalesOrderStatus(StrEnum):
+    """State of a sales order."""
+
+    CREATED = "CREATED"
+    APPROVED = "APPROVED"
+    DELIVERED = "DELIVERED"
+    INVOICED = "INVOICED"
+    CANCELLED = "CANCELLED"
+
+
+class QuoteStage(StrEnum):
+    """Stage of a quote (cotización)."""
+
+    DRAFT = "DRAFT"
+    DELIVERED = "DELIVERED"
+    REVIEWED = "REVIEWED"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+
+
+class PurchaseOrderStatus(StrEnum):
+    """State of a purchase order (orden de compra)."""
+
+    CREATED = "CREATED"
+    APPROVED = "APPROVED"
+    SENT_TO_VENDOR = "SENT_TO_VENDOR"
+    RECEIVED = "RECEIVED"
+
+
+class Tax(StrEnum):
+    """Tax of a line: IVA 16%, IVA 8% (border zone), IVA 0%, or exempt (EXENTO)."""
+
+    IVA_16 = "IVA_16"
+    IVA_8 = "IVA_8"
+    IVA_0 = "IVA_0"
+    EXENTO = "EXENTO"
+
+
+class ProjectStatus(StrEnum):
+    """State of a project."""
+
+    PLANNED = "PLANNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    ON_HOLD = "ON_HOLD"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class OpportunityStage(StrEnum):
+    """Stage of a sales opportunity."""
+
+    PROSPECTING = "PROSPECTING"
+    QUALIFICATION = "QUALIFICATION"
+    PROPOSAL = "PROPOSAL"
+    NEGOTIATION = "NEGOTIATION"
+    CLOSED_WON = "CLOSED_WON"
+    CLOSED_LOST = "CLOSED_LOST"
+
+
+class CaseStatus(StrEnum):
+    """State of a support case."""
+
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    WAITING = "WAITING"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+class CasePriority(StrEnum):
+    """Priority of a support case."""
+
+    LOW = "LOW"
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    URGENT = "URGENT"
+
+
+class CaseSeverity(StrEnum):
+    """Severity of a support case."""
+
+    MINOR = "MINOR"
+    MAJOR = "MAJOR"
+    CRITICAL = "CRITICAL"
+
+
+class CaseChannel(StrEnum):
+    """Where a support case came in."""
+
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    WEB = "WEB"
+    CHAT = "CHAT"
+
+
+class EmailDirection(StrEnum):
+    """Whether an email was received or sent."""
+
+    INBOUND = "INBOUND"
+    OUTBOUND = "OUTBOUND"
+
+
+class CampaignType(StrEnum):
+    """Channel of a marketing campaign."""
+
+    EMAIL = "EMAIL"
+    EVENT = "EVENT"
+    WEBINAR = "WEBINAR"
+    SOCIAL = "SOCIAL"
+    ADVERTISING = "ADVERTISING"
+    TRADE_SHOW = "TRADE_SHOW"
+
+
+class CampaignStatus(StrEnum):
+    """State of a campaign."""
+
+    PLANNED = "PLANNED"
+    ACTIVE = "ACTIVE"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class CampaignMemberStatus(StrEnum):
+    """Where one account or contact stands in a campaign (a link attribute)."""
+
+    TARGETED = "TARGETED"
+    SENT = "SENT"
+    OPENED = "OPENED"
+    RESPONDED = "RESPONDED"
+    CONVERTED = "CONVERTED"
+    UNSUBSCRIBED = "UNSUBSCRIBED"
+
+
+class EventKind(StrEnum):
+    """Kind of calendar activity."""
+
+    CALL = "CALL"
+    MEETING = "MEETING"
+    TASK = "TASK"
+
+
+class EventStatus(StrEnum):
+    """State of a calendar activity."""
+
+    PLANNED = "PLANNED"
+    HELD = "HELD"
+    NOT_HELD = "NOT_HELD"
+    CANCELLED = "CANCELLED"
+
+
+class ChatRoomType(StrEnum):
+    """RocketChat room type."""
+
+    CHANNEL = "CHANNEL"
+    PRIVATE_GROUP = "PRIVATE_GROUP"
+    DIRECT = "DIRECT"
+    LIVECHAT = "LIVECHAT"
+
 
 #: Rate of each tax (EXENTO has a base and no tax).
 TAX_RATES = {"IVA_16": "0.16", "IVA_8": "0.08", "IVA_0": "0.00", "EXENTO": "0.00"}

@@ -77,6 +77,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-#: One cent, the unit every amount of money is rounded to (half-up, resolvers/totals.py).
+#: One cent, the unit every amount of money is rounded to (half-up, models/totals.py).
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

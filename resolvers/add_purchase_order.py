@@ -1,6 +1,6 @@
 """addPurchaseOrder ("Agregar Compra"): a purchase order for a contact, with its lines.
 
-Every amount is computed here with Decimal (`resolvers.totals`); the addresses default as the
+Every amount is computed here with Decimal (`models.totals`); the addresses default as the
 product says and are copied into the order as text; a new vendor, the order and its lines are
 one transaction. A new vendor that matches an existing one (RFC, or failing that name) is refused
 with CONFLICT and the existing vendor's id. `check_order` is shared with previewPurchaseOrder,
@@ -22,11 +22,11 @@ from loaders.filters import fold, fold_like, fold_text
 from models import Address, Contact, Product, PurchaseOrder, PurchaseOrderLine, Service, Vendor, sat
 from models.enums import AddressKind, PurchaseOrderStatus, Tax
 from models.relations import CHILD_LISTS
+from models.totals import document_totals, line_amounts
 from models.types import utcnow
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, Refused, changes
-from resolvers.totals import document_totals, line_amounts
 from resolvers.transaction import pending_number
 from schema.node import global_id
 

@@ -21,7 +21,7 @@ import schema.enums  # noqa: F401 - registers the enums first
 from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
 from models.enums import Tax
 from models.relations import DETAILS_LABEL, LINES
-from resolvers.totals import tax_breakdown
+from models.totals import tax_breakdown
 from schema.aggregates import aggregate_type
 from schema.connection import ConnectionType, child_list_field, relation_field
 from schema.node import Node, to_node

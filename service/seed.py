@@ -83,8 +83,8 @@ from models.enums import (
     TrackingUnit,
 )
 from models.parties import Account
+from models.totals import cents, document_totals, line_amounts, tax_rate
 from models.types import CENT, ZERO
-from resolvers.totals import cents, document_totals, line_amounts, tax_rate
 
 __all__ = ["SeedReport", "database_is_empty", "seed_demo"]
 

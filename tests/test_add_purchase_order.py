@@ -23,7 +23,7 @@ from models import (
     Vendor,
 )
 from models.enums import Tax
-from resolvers.totals import document_totals, line_amounts
+from models.totals import document_totals, line_amounts
 from tests.client import gid
 
 MUTATION = """

@@ -22,10 +22,10 @@ from sqlmodel import SQLModel
 from models import Account, Contact, Invoice, Product, Scope, Vendor
 from models.enums import Tax
 from models.exact import ExactNumeric
+from models.totals import document_totals, line_amounts
 from models.types import CENT
 from resolvers.accounts import MAX_CREDIT
 from resolvers.add_purchase_order import MAX_LINE_GROSS, MAX_LINES, MAX_QUANTITY
-from resolvers.totals import document_totals, line_amounts
 from service.app import create_app
 from service.auth import create_token
 from service.migrate import migrate

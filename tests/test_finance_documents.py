@@ -24,7 +24,7 @@ from models import (
     Service,
 )
 from models.enums import PaymentMethod, Tax
-from resolvers.totals import document_totals, line_amounts
+from models.totals import document_totals, line_amounts
 from service.app import create_app
 from service.auth import create_token
 from service.settings import Settings

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from models.enums import Tax
 from models.relations import LINES
-from resolvers.totals import cents, document_totals, line_amounts, tax_breakdown
+from models.totals import cents, document_totals, line_amounts, tax_breakdown
 from service.db import create_engine
 from service.migrate import migrate
 from service.seed import seed_demo

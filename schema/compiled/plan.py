@@ -45,7 +45,7 @@ from loaders.paging import Order, PageArgs, row_cursor
 from models import NODE_MODELS, RELATIONS, TABS, Relation, Table, referenced_model
 from models.enums import Tax
 from models.relations import LINES
-from resolvers.totals import tax_breakdown
+from models.totals import tax_breakdown
 from schema.connection import _list_request
 from schema.node import MAX_NODE_IDS, parse_global_id, pk_of
 from schema.types import CONNECTIONS, tab_entries
