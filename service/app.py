@@ -27,7 +27,6 @@ from strawberry.types.unset import UNSET
 from loaders.context import Loaders
 from loaders.database import Deadline, database_trouble
 from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RetryableError
-from schema import build_schema
 from service import idempotency, persisted
 from service.auth import ANONYMOUS, TokenCache, authenticate, token_hash
 from service.context import Context
@@ -38,6 +37,7 @@ from service.metrics import metrics_endpoint, process_exit, watch_pool
 from service.observation import Observation, OperationFacts
 from service.ratelimit import RateLimits, answer_over_limit
 from service.replicas import read_route
+from service.schema import build_schema
 from service.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -114,7 +114,7 @@ def _whole_number(text: str) -> int:
 
 
 def _schema(_args: argparse.Namespace, _settings: Settings) -> int:
-    from schema import schema
+    from service.schema import schema
 
     sys.stdout.write(schema.as_str() + "\n")
     return 0

@@ -15,7 +15,7 @@ from typing import Any
 from graphql import GraphQLObjectType, get_introspection_query, get_named_type, is_leaf_type
 
 from models.relations import ACCOUNT_TABS, CONTACT_TABS, Relation
-from schema import schema
+from service.schema import schema
 
 TYPES = schema._schema.type_map
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"

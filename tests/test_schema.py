@@ -6,7 +6,7 @@ from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, build_schema
 
-from schema import schema
+from service.schema import schema
 
 SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
 

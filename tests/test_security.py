@@ -28,10 +28,10 @@ from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
 from models import Account, Scope
-from schema import schema
 from service.app import create_app
 from service.auth import create_token, revoke_tokens
 from service.db import create_engine
+from service.schema import schema
 from service.settings import Settings
 from tests.client import gid
 
@@ -314,7 +314,7 @@ def _date_node() -> st.SearchStrategy:
 
 def test_generated_queries_never_fail_with_a_500_or_leak_and_change_nothing(database_url) -> None:
     """Hypothesis writes read queries from the live schema; every answer is a clean GraphQL answer."""
-    from schema import schema
+    from service.schema import schema
 
     app = create_app(Settings(database_url=database_url))
     token = asyncio.run(create_token(create_engine(database_url), "fuzz", {Scope.READ}))
