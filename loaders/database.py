@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 from loaders.caches import IdentityCache
-from loaders.errors import RetryableError, UserInputError
+from loaders.errors import RequestErrorCode, RetryableError, UserInputError
 
+#: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
+WRITE = "crmgraph_write"
 #: Statements compiled for asyncpg, by statement object (statements are cached per shape in
 #: loaders.sql, so this holds a few hundred at most).
 COMPILED_STATEMENTS = 512
@@ -72,7 +74,7 @@ def database_trouble(error: BaseException) -> RetryableError | None:
         or state.startswith(_UNAVAILABLE_STATES)
         or isinstance(error, sa_exc.InterfaceError)
     ):
-        return RetryableError("the database is unreachable; retry shortly", code="SERVICE_UNAVAILABLE")
+        return RetryableError("the database is unreachable; retry shortly", code=RequestErrorCode.SERVICE_UNAVAILABLE)
     return None
 
 
@@ -104,7 +106,7 @@ class Deadline:
         return UserInputError(
             f"the request ran longer than its time limit of {self.timeout_ms} ms (CRMGRAPH_REQUEST_TIMEOUT_MS); "
             "its pending database work was cancelled: ask for fewer rows or a narrower filter",
-            code="TIMEOUT",
+            code=RequestErrorCode.TIMEOUT,
         )
 
 
@@ -210,7 +212,7 @@ class Reader:
                 raise UserInputError(
                     f"a database statement ran longer than the statement timeout of {self.timeout_ms} ms "
                     "(CRMGRAPH_STATEMENT_TIMEOUT_MS): ask for fewer rows or a narrower filter",
-                    code="TIMEOUT",
+                    code=RequestErrorCode.TIMEOUT,
                 ) from None
             # A failed statement ends a PostgreSQL transaction: the connection is of no further use.
             await self._discard()

@@ -14,10 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from loaders.errors import UserInputError
 from models import Account, Comment, Contact, Table
 from resolvers import validation
+from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
 from schema.node import global_id, parse_global_id
-from service.context import Context
 
 MAX_TEXT = 10_000
 #: What may be commented on, by the type name of its global id.
@@ -61,7 +61,7 @@ def _owner_of(comment: Comment) -> tuple[str, int | None]:
     return ("account_id", comment.account_id) if comment.account_id is not None else ("contact_id", comment.contact_id)
 
 
-async def _check(session: AsyncSession, input: AddCommentInput, problems: Problems, context: Context) -> _Plan | None:
+async def _check(session: AsyncSession, input: AddCommentInput, problems: Problems, context: RequestContext) -> _Plan | None:
     parent_ref = _parent(problems, input.parent_id)
     text = validation.required_text(problems, ["text"], input.text, MAX_TEXT)
     reply_pk = validation.global_id(problems, ["replyToId"], input.reply_to_id, Comment)

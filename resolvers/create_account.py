@@ -13,10 +13,10 @@ from strawberry.utils.str_converters import to_camel_case
 
 from models import Account
 from resolvers import accounts
+from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
 from schema.node import global_id
-from service.context import Context
 
 #: What a new account must have: a CFDI 4.0 receptor's name, RFC, régimen and uso.
 REQUIRED = ("name", "rfc", "tax_regime", "cfdi_use")
@@ -30,7 +30,7 @@ CreateAccountInput = accounts.input_type(
 )
 
 
-async def _check(session: AsyncSession, input: Any, problems: Problems, context: Context) -> dict[str, Any] | None:
+async def _check(session: AsyncSession, input: Any, problems: Problems, context: RequestContext) -> dict[str, Any] | None:
     values = {}
     for field in REQUIRED:
         value = getattr(input, field)

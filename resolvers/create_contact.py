@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Account, Contact
 from resolvers import contacts
+from resolvers.context import RequestContext
 from resolvers.errors import Problems
 from resolvers.pipeline import Log, MutationDef, changes
-from service.context import Context
 
 _OMIT = "omit it for false"  # only the flags are not null and optional
 
@@ -26,7 +26,7 @@ CreateContactInput = contacts.input_type(
 )
 
 
-async def _check(session: AsyncSession, input: Any, problems: Problems, context: Context) -> dict[str, Any]:
+async def _check(session: AsyncSession, input: Any, problems: Problems, context: RequestContext) -> dict[str, Any]:
     values = contacts.given(input, contacts.FIELDS, problems, omit=_OMIT)
     await contacts.check_references(session, problems, values)
     # A new contact has no reports yet: whoever it reports to, no cycle can close through it.

@@ -25,10 +25,10 @@ from loaders.filters import fold_text
 from models import Account
 from resolvers import accounts, validation
 from resolvers import fields as field_specs
+from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
 from schema.node import global_id, pk_of
-from service.context import Context
 
 #: The fields a duplicate takes from its source (docs/domain.md §6, "Duplicar").
 COPIED_FIELDS = (
@@ -64,7 +64,7 @@ class _Plan:
     overridden: list[str]
 
 
-async def _check(session: AsyncSession, input: Any, problems: Problems, context: Context) -> _Plan | None:
+async def _check(session: AsyncSession, input: Any, problems: Problems, context: RequestContext) -> _Plan | None:
     source_pk = validation.global_id(problems, ["sourceId"], input.source_id, Account)
     own = {"name": validation.required_text(problems, ["name"], input.name, 254),
            "rfc": validation.rfc(problems, ["rfc"], input.rfc),

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.permission import BasePermission
 
+from loaders.errors import RequestErrorCode
 from models import Scope
 from resolvers import (
     add_comment,
@@ -38,7 +39,7 @@ class MayWrite(BasePermission):
     """Mutations need a token with the write (or admin) scope."""
 
     message = "this token may only read: mutations need a token with the WRITE scope"
-    error_extensions = {"code": "FORBIDDEN"}
+    error_extensions = {"code": RequestErrorCode.FORBIDDEN}
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
         return info.context.principal.may(Scope.WRITE)

@@ -31,11 +31,11 @@ from strawberry.utils.str_converters import to_camel_case
 from models import ActivityLog, Relation, Table
 from models.types import utcnow
 from resolvers import validation
+from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems, UserError
 from resolvers.transaction import read_back, read_back_children, read_session, write_session
 from schema.node import global_id, to_node
 from schema.types import NODE_TYPES
-from service.context import Context
 
 
 class Refused(Exception):
@@ -58,7 +58,7 @@ class MutationDef:
     node: str  #: payload field of the node, e.g. "account"
     model: type[Table]  #: table of that node
     node_description: str
-    check: Callable[[AsyncSession, Any, Problems, Context], Awaitable[Any]]
+    check: Callable[[AsyncSession, Any, Problems, RequestContext], Awaitable[Any]]
     write: Callable[[AsyncSession, Any, Log], Awaitable[int]]
     children: tuple[Relation, ...] = ()  #: child lists of the node read back with it (lines)
     #: Rows of other tables the answer usually shows (an order's vendor and contact), read back with the
@@ -107,7 +107,7 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], referenc
 class Log:
     """The activity-log rows of one mutation, written in its transaction, as its token."""
 
-    def __init__(self, session: AsyncSession, context: Context) -> None:
+    def __init__(self, session: AsyncSession, context: RequestContext) -> None:
         self.session, self.context, self.at = session, context, utcnow()
 
     def add(
@@ -200,7 +200,7 @@ def changed_meanwhile(what: str, path: Sequence[str] = ("expectedUpdatedAt",), d
     return Refused(problems)
 
 
-async def run(definition: MutationDef, context: Context, input: Any) -> dict[str, Any]:
+async def run(definition: MutationDef, context: RequestContext, input: Any) -> dict[str, Any]:
     """Check, write and read back in one transaction: the payload's values."""
     problems = Problems()
     try:
@@ -224,7 +224,7 @@ async def run(definition: MutationDef, context: Context, input: Any) -> dict[str
     return {definition.node: to_node(NODE_TYPES[definition.model.type_name()], row), "errors": []}
 
 
-async def check_only(definition: MutationDef, context: Context, input: Any) -> tuple[Problems, Any]:
+async def check_only(definition: MutationDef, context: RequestContext, input: Any) -> tuple[Problems, Any]:
     """The check step alone, in a transaction that is rolled back: what a preview shows."""
     problems = Problems()
     async with read_session(context) as session:

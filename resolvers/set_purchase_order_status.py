@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Contact, PurchaseOrder, Vendor
 from models.enums import VALUE_DESCRIPTIONS, PurchaseOrderStatus
 from resolvers import add_purchase_order
+from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import (
     Log,
@@ -28,7 +29,6 @@ from resolvers.pipeline import (
     next_updated_at,
 )
 from schema.node import global_id
-from service.context import Context
 
 #: The states in the order an order goes through them (the enum declares them in that order).
 STEPS: tuple[PurchaseOrderStatus, ...] = tuple(PurchaseOrderStatus)
@@ -82,7 +82,7 @@ class _Plan:
     expected: bool  #: whether the caller gave expectedUpdatedAt
 
 
-async def _check(session: AsyncSession, input: SetPurchaseOrderStatusInput, problems: Problems, context: Context
+async def _check(session: AsyncSession, input: SetPurchaseOrderStatusInput, problems: Problems, context: RequestContext
                  ) -> _Plan | None:
     order = await load_version(session, problems, PurchaseOrder, input, "purchase order",
                                lambda row: f"purchase order {row.number}")

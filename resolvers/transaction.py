@@ -27,10 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders import sql
-from loaders.database import raise_retryable
+from loaders.database import WRITE, raise_retryable
 from models import Relation, Table
-from service.context import Context
-from service.db import WRITE, begin_write
+from resolvers.context import RequestContext
 
 log = logging.getLogger("crmgraph.errors")
 _writers: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -45,7 +44,7 @@ def _local_writer_lock(engine: AsyncEngine) -> asyncio.Lock | None:
 
 
 @asynccontextmanager
-async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
+async def write_session(context: RequestContext) -> AsyncIterator[AsyncSession]:
     """A session whose reads and writes are one transaction, committed when the block ends and rolled
     back if it raises. Add nothing to write nothing."""
     await context.loaders.release()
@@ -53,7 +52,7 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
     if lock is not None:
         await lock.acquire()
     try:
-        connection = await begin_write(context.engine, context.busy_retries, context.loaders.reader.deadline)
+        connection = await context.begin_write()
         committed = False
         try:
             async with AsyncSession(bind=connection, expire_on_commit=False) as session:
@@ -75,7 +74,7 @@ async def write_session(context: Context) -> AsyncIterator[AsyncSession]:
 
 
 @asynccontextmanager
-async def read_session(context: Context) -> AsyncIterator[AsyncSession]:
+async def read_session(context: RequestContext) -> AsyncIterator[AsyncSession]:
     """A session for a query that runs a mutation's checks without writing (a preview): its own
     connection in a transaction that is rolled back, taken after the request's read connection is
     returned so a request never holds two."""
@@ -87,7 +86,7 @@ async def read_session(context: Context) -> AsyncIterator[AsyncSession]:
         raise_retryable(error)
 
 
-async def _read_on(context: Context, connection: AsyncConnection) -> None:
+async def _read_on(context: RequestContext, connection: AsyncConnection) -> None:
     """Hand the committed write connection to the request's reader; if that fails, the answer is
     still built (from primed rows, or on a fresh connection)."""
     try:

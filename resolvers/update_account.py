@@ -16,10 +16,10 @@ from strawberry.utils.str_converters import to_camel_case
 
 from models import Account
 from resolvers import accounts
+from resolvers.context import RequestContext
 from resolvers.errors import Problems
 from resolvers.pipeline import Log, MutationDef, changes, load_version, version_fields, write_version
 from schema.node import global_id
-from service.context import Context
 
 _OMIT = "omit it to keep it"
 
@@ -37,7 +37,7 @@ class _Plan:
     after: dict[str, Any]
 
 
-async def _check(session: AsyncSession, input: Any, problems: Problems, context: Context) -> _Plan | None:
+async def _check(session: AsyncSession, input: Any, problems: Problems, context: RequestContext) -> _Plan | None:
     values = accounts.given(input, accounts.FIELDS, problems, omit=_OMIT)
     account = await load_version(session, problems, Account, input, "account", lambda row: f"account {row.account_no}")
     if account is None:

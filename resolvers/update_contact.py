@@ -16,10 +16,10 @@ from strawberry.utils.str_converters import to_camel_case
 
 from models import Account, Contact
 from resolvers import contacts
+from resolvers.context import RequestContext
 from resolvers.errors import Problems
 from resolvers.pipeline import Log, MutationDef, changes, load_version, version_fields, write_version
 from schema.node import global_id
-from service.context import Context
 
 _OMIT = "omit it to keep it"
 
@@ -39,7 +39,7 @@ class _Plan:
     accounts: dict[int | None, str]  #: account number of the old and the new account
 
 
-async def _check(session: AsyncSession, input: Any, problems: Problems, context: Context) -> _Plan | None:
+async def _check(session: AsyncSession, input: Any, problems: Problems, context: RequestContext) -> _Plan | None:
     values = contacts.given(input, contacts.FIELDS, problems, omit=_OMIT)
     contact = await load_version(session, problems, Contact, input, "contact", lambda row: f"contact {row.contact_no}")
     await contacts.check_references(session, problems, values)

@@ -35,6 +35,7 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
 from loaders.caches import IdentityCache
+from loaders.errors import RequestErrorCode
 from schema.limits import per_fragment, spread_names
 
 #: Selections in one selection set: its fields, fragment spreads and inline fragments, with those
@@ -50,7 +51,7 @@ OVERLAP_COMPARISONS = 30_000
 
 def too_complex(message: str, limit: int, found: int | None = None, node: Node | None = None) -> GraphQLError:
     """The refusal, with the limit and (when it was counted) the figure found in `extensions`."""
-    extensions: dict[str, Any] = {"code": "QUERY_TOO_COMPLEX", "limit": limit}
+    extensions: dict[str, Any] = {"code": RequestErrorCode.QUERY_TOO_COMPLEX, "limit": limit}
     if found is not None:
         extensions["found"] = found
     return GraphQLError(message, node, extensions=extensions)
@@ -164,7 +165,7 @@ class DocumentComplexity(SchemaExtension):
             if len(operations) > 1:  # GraphQL over HTTP: an error, and nothing runs (not the first one)
                 raise GraphQLError(
                     f"the document holds {len(operations)} operations: name the one to run in `operationName`",
-                    operations, extensions={"code": "BAD_REQUEST"},
+                    operations, extensions={"code": RequestErrorCode.BAD_REQUEST},
                 )
         if document is not None:  # None: it did not parse, and that error is the answer
             found, error = _JUDGED.get(document)

@@ -4,6 +4,7 @@ import enum
 
 import strawberry
 
+from loaders.errors import REQUEST_ERROR_DESCRIPTIONS, RequestErrorCode
 from models import enums
 
 for _value in vars(enums).values():
@@ -11,3 +12,10 @@ for _value in vars(enums).values():
         strawberry.enum(_value, description=_value.__doc__)
         for _member in _value.__strawberry_definition__.values:
             _member.description = enums.VALUE_DESCRIPTIONS[_value.__name__][_member.name]
+
+#: Not the type of any field: exported so that a client can see every `extensions.code` it may get.
+strawberry.enum(RequestErrorCode, description=(
+    "Every `extensions.code` an error of this API may carry, on a GraphQL error or on an HTTP refusal. "
+    "No field has this type: it lists the codes for clients. A mutation's reasons in its payload are `ErrorCode`."))
+for _member in RequestErrorCode.__strawberry_definition__.values:
+    _member.description = REQUEST_ERROR_DESCRIPTIONS[RequestErrorCode(_member.value)]

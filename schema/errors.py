@@ -9,14 +9,22 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from loaders.errors import RequestErrorCode, UserInputError
+
 log = logging.getLogger("crmgraph.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Ours: an exception other than a GraphQLError raised while executing a field. Anything found
-    before execution (no path: syntax, validation, a literal that does not parse) is the client's."""
+    """Ours: an exception other than a GraphQLError or a `UserInputError` (the client's input, the
+    database busy) raised while executing a field. Anything found before execution (no path: syntax,
+    validation, a literal that does not parse) is the client's."""
     original = error.original_error
-    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    return error.path is not None and original is not None and not isinstance(original, (GraphQLError, UserInputError))
+
+
+def graphql_error(error: UserInputError) -> GraphQLError:
+    """The GraphQL error a client sees for one of ours raised outside a resolver (an extension's check)."""
+    return GraphQLError(error.message, original_error=error, extensions=error.extensions)
 
 
 def _request_id(execution_context: ExecutionContext | None) -> str:
@@ -32,7 +40,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": _request_id(self.execution_context)}
+        masked.extensions = {"code": RequestErrorCode.INTERNAL_SERVER_ERROR, "requestId": _request_id(self.execution_context)}
         return masked
 
 

@@ -37,6 +37,7 @@ from loaders.filters import Spec, combine
 from loaders.paging import Order
 from models import NODE_MODELS, RELATIONS, Table, referenced_model
 from models.types import EnumList
+from schema.errors import graphql_error
 from schema.node import pk_of
 
 MAX_IN = 500
@@ -430,5 +431,5 @@ class FilterLimits(SchemaExtension):
                     if _named(definition.type) in _FILTER_TYPE_NAMES:
                         check_raw_filter(variables.get(definition.variable.name.value))
             except UserInputError as error:
-                context.result = GraphQLExecutionResult(data=None, errors=[error])
+                context.result = GraphQLExecutionResult(data=None, errors=[graphql_error(error)])
         yield

@@ -42,6 +42,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from loaders.caches import IdentityCache
+from loaders.errors import RequestErrorCode
 
 _IDS = GraphQLNonNull(GraphQLList(GraphQLNonNull(GraphQLInt)))
 Figure = TypeVar("Figure")
@@ -300,14 +301,14 @@ class NodeBudget(SchemaExtension):
                 context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
                     f"this query could read up to {self.cost} rows; the node budget is {self.budget} "
                     "(CRMGRAPH_NODE_BUDGET): ask for smaller pages (`first`) or fewer nested lists",
-                    extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "budget": self.budget},
+                    extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY, "cost": self.cost, "budget": self.budget},
                 )])
             elif spent > self.budget:
                 context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
                     f"this query could read up to {self.cost} rows, and the operations of this request together "
                     f"{spent}; the node budget is {self.budget} per request (CRMGRAPH_NODE_BUDGET): send fewer "
                     "operations in one batch, or ask for smaller pages",
-                    extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "requestCost": spent,
+                    extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY, "cost": self.cost, "requestCost": spent,
                                 "budget": self.budget},
                 )])
             elif request is not None and hasattr(request, "requested_nodes"):

@@ -9,6 +9,8 @@ from typing import Any
 
 import strawberry
 
+from loaders.errors import RequestErrorCode
+
 #: A Decimal has at most this many digits, and its first digit lies at most MAX_DECIMAL_EXPONENT
 #: places from the decimal point. An amount beyond its column (NUMERIC(18, 2) holds 16 digits before
 #: the point) is the resolvers' OUT_OF_RANGE on its field; these limits refuse only what no amount
@@ -26,7 +28,7 @@ class InvalidValue(ValueError):
     """A value the scalar cannot read. A ValueError, so graphql-core wraps it in "Expected value of
     type ..." with the value's location; graphql-core copies `extensions` from it to that error."""
 
-    extensions = {"code": "BAD_USER_INPUT"}  # noqa: RUF012 - read, never changed
+    extensions = {"code": RequestErrorCode.BAD_USER_INPUT}  # noqa: RUF012 - read, never changed
 
 
 def _decimal(value: Any) -> Decimal:

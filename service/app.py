@@ -26,7 +26,7 @@ from strawberry.types.unset import UNSET
 
 from loaders.context import Loaders
 from loaders.database import Deadline, database_trouble
-from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RetryableError
+from loaders.errors import RETRY_AFTER_SECONDS, RETRYABLE_CODES, RequestErrorCode, RetryableError
 from service import idempotency, persisted
 from service.auth import ANONYMOUS, TokenCache, authenticate, token_hash
 from service.context import Context
@@ -53,8 +53,8 @@ class Refused(HTTPException):
 
 
 #: The `extensions.code` of a request refused with this HTTP status.
-_STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE",
-                 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_STATUS_CODES = {400: RequestErrorCode.BAD_REQUEST, 404: RequestErrorCode.NOT_FOUND, 405: RequestErrorCode.METHOD_NOT_ALLOWED, 406: RequestErrorCode.NOT_ACCEPTABLE,
+                 413: RequestErrorCode.PAYLOAD_TOO_LARGE, 415: RequestErrorCode.UNSUPPORTED_MEDIA_TYPE}
 
 
 class GraphQLView(GraphQL):
@@ -77,14 +77,14 @@ class GraphQLView(GraphQL):
                     headers["Allow"] = "GET, POST"
                 response = _error_response(request, refusal.status_code, refusal.reason,
                                            getattr(refusal, "code", None)  # a persisted query's refusal names its code
-                                           or _STATUS_CODES.get(refusal.status_code, "BAD_REQUEST"),
+                                           or _STATUS_CODES.get(refusal.status_code, RequestErrorCode.BAD_REQUEST),
                                            headers=headers)
             except _TooLarge:
-                seen.refused(413, "PAYLOAD_TOO_LARGE")  # BodySizeLimit answers it
+                seen.refused(413, RequestErrorCode.PAYLOAD_TOO_LARGE)  # BodySizeLimit answers it
                 raise
             except Exception:  # a bug of ours outside any resolver: its traceback once, under the request's id
                 log.exception("request %s: unexpected error", seen.request_id)
-                response = _error_response(request, 500, "Internal server error", "INTERNAL_SERVER_ERROR",
+                response = _error_response(request, 500, "Internal server error", RequestErrorCode.INTERNAL_SERVER_ERROR,
                                            extensions={"requestId": seen.request_id})
             response.headers.setdefault("x-request-id", seen.request_id)
             seen.answered(response)
@@ -122,11 +122,11 @@ class GraphQLView(GraphQL):
                     return _error_response(request, 503, trouble.message, trouble.extensions["code"],
                                            retry_after=RETRY_AFTER_SECONDS, request_id=request_id)
                 log.exception("request %s: token check failed", request_id)
-                return _error_response(request, 500, "Internal server error", "INTERNAL_SERVER_ERROR",
+                return _error_response(request, 500, "Internal server error", RequestErrorCode.INTERNAL_SERVER_ERROR,
                                        request_id=request_id, extensions={"requestId": request_id})
             if isinstance(caller, str):
                 return JSONResponse(
-                    {"errors": [{"message": caller, "extensions": {"code": "UNAUTHENTICATED"}}]},
+                    {"errors": [{"message": caller, "extensions": {"code": RequestErrorCode.UNAUTHENTICATED}}]},
                     status_code=401,
                     headers={"WWW-Authenticate": 'Bearer realm="crmgraph"'},
                 )
@@ -139,7 +139,7 @@ class GraphQLView(GraphQL):
     async def _run_once(self, request: Request, key: str, run: Callable[[], Awaitable[Any]]) -> Any:
         """A mutation request with an Idempotency-Key: run it once, answer every repeat the same."""
         if (problem := idempotency.key_problem(key)) is not None:
-            return _error_response(request, 400, problem, "BAD_USER_INPUT")
+            return _error_response(request, 400, problem, RequestErrorCode.BAD_USER_INPUT)
         try:
             body = await self.persisted.expanded(orjson.loads(await request.body()))  # a mutation sent by hash
             body_fingerprint = idempotency.fingerprint(body)
@@ -404,7 +404,7 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body over {self.max_bytes} bytes (CRMGRAPH_MAX_BODY_BYTES)"
-        response = JSONResponse({"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, 413)
+        response = JSONResponse({"errors": [{"message": message, "extensions": {"code": RequestErrorCode.PAYLOAD_TOO_LARGE}}]}, 413)
         await response(scope, receive, send)
 
 

@@ -14,11 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from loaders.database import Deadline, raise_retryable, sqlite_busy
+from loaders.database import WRITE, Deadline, raise_retryable, sqlite_busy
 from loaders.filters import SQLITE_FOLD, sqlite_fold
-
-#: Execution option of a connection that will write: SQLite then starts with BEGIN IMMEDIATE.
-WRITE = "crmgraph_write"
 
 
 def create_engine(

@@ -30,7 +30,7 @@ from graphql.utilities import get_operation_ast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from loaders.errors import UserInputError
+from loaders.errors import RequestErrorCode, UserInputError
 from models import IdempotencyKey
 from models.types import utcnow
 from service.db import begin_write
@@ -123,7 +123,7 @@ class IdempotencyStore:
             if outcome is not None:
                 return outcome
             if loop.time() >= give_up:
-                return Refusal(409, "CONFLICT", "a request with this Idempotency-Key is still running; "
+                return Refusal(409, RequestErrorCode.CONFLICT, "a request with this Idempotency-Key is still running; "
                                "retry after it has finished", retry_after=1)
             await asyncio.sleep(_POLL_SECONDS)
 
@@ -143,14 +143,14 @@ class IdempotencyStore:
                 ))
                 return Claim(inserted.inserted_primary_key[0], mark)
             if row.fingerprint != body_fingerprint:
-                return Refusal(409, "CONFLICT", "this Idempotency-Key was already used with a different request "
+                return Refusal(409, RequestErrorCode.CONFLICT, "this Idempotency-Key was already used with a different request "
                                "body; use a new key for a new request")
             if row.state == "DONE":
                 return Stored(row.status_code, row.content_type, row.body)
             if row.updated_at > now - self.stale_after:
                 return None  # still running: wait for its answer
             if row.state == "COMMITTED":
-                return Refusal(409, "CONFLICT", "an earlier request with this Idempotency-Key was applied, but its "
+                return Refusal(409, RequestErrorCode.CONFLICT, "an earlier request with this Idempotency-Key was applied, but its "
                                "answer was lost; read the data to see its effect before sending it with a new key")
             # Abandoned before it wrote anything: take it over (its own commit would now find it gone).
             mark = secrets.token_hex(16)
@@ -168,7 +168,7 @@ class IdempotencyStore:
         )
         if result.rowcount != 1:  # another request took the key over: this one must not write
             raise UserInputError("another request with this Idempotency-Key took it over; this one wrote nothing",
-                                 code="CONFLICT")
+                                 code=RequestErrorCode.CONFLICT)
 
     async def finish(self, claim: Claim, status: int, content_type: str, body: bytes, *, did_nothing: bool) -> None:
         """Store the answer; but forget the key when the answer says nothing was done (a 5xx, no data:

@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from loaders.database import database_trouble
-from loaders.errors import RETRY_AFTER_SECONDS
+from loaders.errors import RETRY_AFTER_SECONDS, RequestErrorCode
 from models import Scope
 from service.auth import TokenCache, authenticate
 from service.logs import ERRORS
@@ -184,7 +184,7 @@ def record(observation: Observation) -> None:
     m.cost.observe(observation.cost)
     for code in observation.error_codes:
         m.errors.labels(ERROR_CODES(code)).inc()
-    if "RATE_LIMITED" in observation.error_codes:
+    if RequestErrorCode.RATE_LIMITED in observation.error_codes:
         m.rate_limited.inc()
 
 
@@ -278,14 +278,14 @@ async def _refused(engine: AsyncEngine, request: Request, tokens: TokenCache) ->
         trouble = database_trouble(error)
         if trouble is None:
             logging.getLogger(ERRORS).exception("GET /metrics: token check failed")
-        code = trouble.extensions["code"] if trouble is not None else "INTERNAL_SERVER_ERROR"
+        code = trouble.extensions["code"] if trouble is not None else RequestErrorCode.INTERNAL_SERVER_ERROR
         message = trouble.message if trouble is not None else "Internal server error"
         return _error(503 if trouble is not None else 500, message, code,
                       {"retry-after": str(RETRY_AFTER_SECONDS)} if trouble is not None else None)
     if isinstance(caller, str):
-        return _error(401, caller, "UNAUTHENTICATED", {"WWW-Authenticate": 'Bearer realm="crmgraph"'})
+        return _error(401, caller, RequestErrorCode.UNAUTHENTICATED, {"WWW-Authenticate": 'Bearer realm="crmgraph"'})
     if not caller.may(Scope.ADMIN):
-        return _error(403, "the metrics are for an ADMIN token (or set CRMGRAPH_METRICS_PUBLIC=true)", "FORBIDDEN")
+        return _error(403, "the metrics are for an ADMIN token (or set CRMGRAPH_METRICS_PUBLIC=true)", RequestErrorCode.FORBIDDEN)
     return None
 
 

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
-from loaders.errors import RETRYABLE_CODES
+from loaders.errors import RETRYABLE_CODES, RequestErrorCode
 from service import logs, metrics
 
 #: The request being served. Tasks a request starts (graphql-core's, the dataloaders') copy it, and
@@ -28,8 +28,8 @@ OK, USER_ERROR, REFUSED, INTERNAL_ERROR = metrics.OUTCOMES
 _WORST = {OK: 0, USER_ERROR: 1, REFUSED: 2, INTERNAL_ERROR: 3}
 #: Codes of an operation the service turned away, whatever its document: limits, tokens, the database's state.
 REFUSAL_CODES = frozenset({
-    "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "QUERY_TOO_COSTLY", "QUERY_TOO_COMPLEX", "PAYLOAD_TOO_LARGE",
-    "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", *RETRYABLE_CODES,
+    RequestErrorCode.UNAUTHENTICATED, RequestErrorCode.FORBIDDEN, RequestErrorCode.RATE_LIMITED, RequestErrorCode.QUERY_TOO_COSTLY, RequestErrorCode.QUERY_TOO_COMPLEX, RequestErrorCode.PAYLOAD_TOO_LARGE,
+    RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, *RETRYABLE_CODES,
 })
 #: A refusal's body is a few hundred bytes; a longer one not made by the view is not read back.
 _READ_BACK_LIMIT = 65_536
@@ -210,7 +210,7 @@ def error_codes(answer: Any) -> list[str]:
 def outcome(answer: Any, codes: list[str], status: int) -> str:
     """ok, user_error (the client's input), refused (turned away before or instead of running), or
     internal_error (ours: masked, with a request id in the log)."""
-    if "INTERNAL_SERVER_ERROR" in codes or status == 500:
+    if RequestErrorCode.INTERNAL_SERVER_ERROR in codes or status == 500:
         return INTERNAL_ERROR
     errors = answer.get("errors") if isinstance(answer, dict) else None
     before_execution = bool(errors) and answer.get("data") is None and all(

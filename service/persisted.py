@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.http import GraphQLRequestData
 
 from loaders.database import database_trouble
-from loaders.errors import RETRY_AFTER_SECONDS
+from loaders.errors import RETRY_AFTER_SECONDS, RequestErrorCode
 from models.persisted import APQ, TRUSTED, PersistedDocument
 from service.db import begin_write
 
@@ -136,11 +136,11 @@ class PersistedDocuments:
         try:
             digest = _requested_hash({"extensions": data.extensions})
         except ValueError as problem:
-            raise PersistedQueryRefusal(400, "BAD_REQUEST", str(problem)) from None
+            raise PersistedQueryRefusal(400, RequestErrorCode.BAD_REQUEST, str(problem)) from None
         if digest is None:
             if self.trusted_only and data.query is not None and await self._known(_hash_of_text(data.query)) is None:
                 raise PersistedQueryRefusal(
-                    400, "PERSISTED_QUERY_REQUIRED",
+                    400, RequestErrorCode.PERSISTED_QUERY_REQUIRED,
                     "this server runs only trusted documents: send extensions.persistedQuery.sha256Hash of a "
                     "document registered with `crmgraph documents add`")
             return data
@@ -150,19 +150,19 @@ class PersistedDocuments:
                 return dataclasses.replace(data, query=document)
             if self.trusted_only:  # a retry with the text would be refused too: say so at once
                 raise PersistedQueryRefusal(
-                    404, "PERSISTED_QUERY_NOT_IN_LIST",
+                    404, RequestErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
                     "no trusted document has this sha256Hash: register it with `crmgraph documents add`", _NO_CACHE)
             # Apollo clients look for this message or code, then send the text with the hash.
-            raise PersistedQueryRefusal(404 if graphql_response else 200, "PERSISTED_QUERY_NOT_FOUND",
+            raise PersistedQueryRefusal(404 if graphql_response else 200, RequestErrorCode.PERSISTED_QUERY_NOT_FOUND,
                                         "PersistedQueryNotFound", _NO_CACHE)
         if _hash_of_text(data.query) != digest:
             raise PersistedQueryRefusal(
-                400, "PERSISTED_QUERY_HASH_MISMATCH",
+                400, RequestErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
                 "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query text: nothing was registered")
         if self.trusted_only:
             if await self._known(digest) is None:
                 raise PersistedQueryRefusal(
-                    400, "PERSISTED_QUERY_REQUIRED",
+                    400, RequestErrorCode.PERSISTED_QUERY_REQUIRED,
                     "this server runs only trusted documents and clients cannot register new ones: register it "
                     "with `crmgraph documents add`")
         elif await self._known(digest) is None:
@@ -245,7 +245,7 @@ def _hash_of_text(document: str) -> str:
     try:
         return sha256_of(document)
     except UnicodeEncodeError:
-        raise PersistedQueryRefusal(400, "BAD_REQUEST", "the query holds text that is not valid Unicode") from None
+        raise PersistedQueryRefusal(400, RequestErrorCode.BAD_REQUEST, "the query holds text that is not valid Unicode") from None
 
 
 def _insert(connection: AsyncConnection) -> Any:

@@ -37,6 +37,7 @@ from redis.exceptions import RedisError
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
+from loaders.errors import RequestErrorCode
 from schema.limits import cached_requested_nodes
 
 log = logging.getLogger("crmgraph.ratelimit")
@@ -250,11 +251,11 @@ def _refusal(verdict: Verdict) -> GraphQLError:
     if verdict.retry_after is None:
         message = (f"rate limit: this operation costs {verdict.cost} points, more than the whole budget of "
                    f"{verdict.limit} points a minute (CRMGRAPH_RATE_LIMIT): ask for smaller pages (`first`)")
-        return GraphQLError(message, extensions={"code": "RATE_LIMITED"})
+        return GraphQLError(message, extensions={"code": RequestErrorCode.RATE_LIMITED})
     message = (f"rate limit exceeded: this operation costs {verdict.cost} points and the token has "
                f"{verdict.remaining} of its {verdict.limit} points a minute left (CRMGRAPH_RATE_LIMIT); "
                f"retry in {verdict.retry_after} s")
-    return GraphQLError(message, extensions={"code": "RATE_LIMITED", "retryAfter": verdict.retry_after})
+    return GraphQLError(message, extensions={"code": RequestErrorCode.RATE_LIMITED, "retryAfter": verdict.retry_after})
 
 
 class MeteredOperations(SchemaExtension):

@@ -39,6 +39,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from loaders.database import database_trouble
+from loaders.errors import RequestErrorCode
 from service.db import engine_from_settings
 from service.metrics import watch_pool
 
@@ -141,7 +142,7 @@ class ReadRoute:
                 connection = await replica.engine.connect()
             except Exception as error:
                 trouble = database_trouble(error)
-                if trouble is None or trouble.extensions["code"] != "SERVICE_UNAVAILABLE":
+                if trouble is None or trouble.extensions["code"] != RequestErrorCode.SERVICE_UNAVAILABLE:
                     raise  # its pool is exhausted (SERVICE_BUSY), or a bug: not a reason to load the primary
                 self._mark(replica, f"unreachable ({type(error).__name__})")
                 FALLBACKS.labels(reason="down").inc()

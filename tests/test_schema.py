@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, build_schema
 
+from loaders.errors import RequestErrorCode
 from service.schema import schema
 
 SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -61,3 +63,29 @@ def test_money_is_decimal_and_every_tab_is_a_connection() -> None:
     assert str(schema._schema.type_map["Contact"].fields["purchaseOrders"].type) == "PurchaseOrderConnection!"
     assert str(schema._schema.query_type.fields["node"].type) == "Node"
     assert str(schema._schema.query_type.fields["nodes"].type) == "[Node]!"
+
+
+ROOT = SDL.parent
+PACKAGES = ("models", "loaders", "schema", "resolvers", "service")
+
+
+def _code_literals() -> list[str]:
+    """Where the code writes an error code as a string: `{"code": "X"}` or `code="X"`."""
+    found = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Dict):
+                    pairs = zip(node.keys, node.values, strict=True)
+                    found += [f"{path}: {v.value}" for k, v in pairs if isinstance(k, ast.Constant) and k.value == "code"
+                              and isinstance(v, ast.Constant) and isinstance(v.value, str)]
+                elif isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant):
+                    found.append(f"{path}: {node.value.value}")
+    return found
+
+
+def test_every_error_code_is_a_member_of_the_one_enum_the_schema_exports() -> None:
+    exported = schema._schema.type_map["RequestErrorCode"]
+    assert isinstance(exported, GraphQLEnumType)
+    assert list(exported.values) == [code.value for code in RequestErrorCode]
+    assert _code_literals() == [], "name error codes as RequestErrorCode members (loaders/errors.py)"
