@@ -1,8 +1,8 @@
 # crmgraph's image, in two stages. The builder installs the dependencies and the project into a virtualenv
 # (/opt/venv); the runtime stage copies that virtualenv and the project, and runs as an unprivileged user with
 # no pip cache, build tools or tests. docs/operations.md says how to run it. The image was not built where
-# it was written (no Docker daemon there): tests/test_containers.py checks this file, compose.yaml and
-# docker/entrypoint.py instead.
+# it was written (no Docker daemon there): tests/test_dockerfile.py, test_compose.py and test_entrypoint.py
+# check this file, compose.yaml and docker/entrypoint.py instead.
 
 # Both stages use the same Python, 3.11 as the project targets: the virtualenv links to its interpreter.
 FROM python:3.11-slim-bookworm AS builder

@@ -1,4 +1,5 @@
-"""A small GraphQL client over the ASGI app that also counts the SQL statements of each request."""
+"""A small GraphQL client over the ASGI app that also counts the SQL statements of each request, and what
+tests of requests share: ids as the API writes them, the token header, and the database's row counts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
 
 
 @dataclass
@@ -54,6 +56,11 @@ class GraphQLClient:
         return Response(reply.status_code, reply.json(), statements)
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The authorization header of a request made with `token`."""
+    return {"authorization": f"Bearer {token}"}
+
+
 def gid(type_name: str, pk: int) -> str:
     """The global id of a row, as a client never computes it but a test may."""
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
@@ -71,3 +78,15 @@ async def row_counts(engine: AsyncEngine, *models: type) -> tuple[int, ...]:
             (await connection.execute(sa.select(sa.func.count()).select_from(model.__table__))).scalar_one()
             for model in models
         ])
+
+
+async def fingerprint(engine: AsyncEngine) -> dict[str, tuple[int, int]]:
+    """Rows and the largest id of every table: a write anywhere changes it."""
+    out = {}
+    async with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name == "api_token":
+                continue
+            biggest = sa.func.max(table.c.id) if "id" in table.c else sa.literal(0)
+            out[table.name] = tuple((await connection.execute(sa.select(sa.func.count(), biggest).select_from(table))).one())
+    return out

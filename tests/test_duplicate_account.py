@@ -266,6 +266,32 @@ async def test_what_a_cfdi_needs_cannot_be_cleared(gql, factory, field) -> None:
     assert await _counts(gql.engine) == before
 
 
+async def test_a_generic_rfc_needs_its_regime_and_clearing_it_is_refused(gql, factory) -> None:
+    source = await factory.insert(Account, tax_regime="601", cfdi_use="G03")
+    payload = (await gql(
+        "mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code message } } }",
+        {"i": {"sourceId": gid("Account", source), "name": "G", "rfc": "XAXX010101000", "taxRegime": None, "cfdiUse": "S01"}},
+    )).data["duplicateAccount"]
+    assert [e["field"] for e in payload["errors"]] == [["taxRegime"]]  # one reason per field
+    assert "taxRegime cannot be null" in payload["errors"][0]["message"]
+    omitted = (await gql(
+        "mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code message } } }",
+        {"i": {"sourceId": gid("Account", source), "name": "G", "rfc": "XAXX010101000", "cfdiUse": "S01"}},
+    )).data["duplicateAccount"]
+    assert [e["field"] for e in omitted["errors"]] == [["taxRegime"]]
+    assert "goes with régimen 616 and uso S01" in omitted["errors"][0]["message"]
+
+
+async def test_a_credit_limit_of_many_digits_is_a_user_error(gql, factory) -> None:
+    source = await factory.insert(Account)
+    payload = (await gql(
+        "mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code } } }",
+        {"i": {"sourceId": gid("Account", source), "name": "N", "rfc": "XAXX010101000", "taxRegime": "616", "cfdiUse": "S01",
+               "creditLimit": "1234567890123456789012345678.123"}},
+    )).data["duplicateAccount"]
+    assert payload["errors"] == [{"field": ["creditLimit"], "code": "OUT_OF_RANGE"}]
+
+
 async def test_the_draft_is_the_form_prefilled_and_goes_back_as_the_input(gql, factory) -> None:
     source = await _source(factory)
     before = await _counts(gql.engine)

@@ -148,6 +148,15 @@ async def test_aggregates_match_sql_written_by_hand(gql, invoices) -> None:
     assert abs(Decimal(data["avg"]["total"]) - Decimal(str(average))) < Decimal("0.01")
 
 
+async def test_avg_is_rounded_half_up_from_exact_sums(gql, factory) -> None:
+    account = await factory.insert(Account)
+    for total in ("594.74", "4596.79"):
+        await factory.insert(Invoice, account_id=account, total=Decimal(total))
+    data = (await gql("query($id: ID!) { account(id: $id) { invoices { aggregate { avg { total } } } } }",
+                      {"id": gid("Account", account)})).data
+    assert data["account"]["invoices"]["aggregate"]["avg"]["total"] == "2595.77"  # 2595.765, half-up
+
+
 async def test_related_filters_reach_across_relations(gql, factory) -> None:
     marker = uuid.uuid4().hex[:10]
     jalisco, sonora = await factory.insert(Account, industry=marker), await factory.insert(Account, industry=marker)
@@ -176,6 +185,35 @@ async def test_related_filters_reach_across_relations(gql, factory) -> None:
     assert contacts == [{"id": gid("Contact", ana)}]
     by_id = (await gql('query($a: ID!) { contacts(filter: {account: {id: {eq: $a}}}) { nodes { id } } }', {"a": gid("Account", jalisco)})).data
     assert by_id["contacts"]["nodes"] == [{"id": gid("Contact", ana)}]
+
+
+async def test_is_null_on_a_foreign_key_and_not_are_consistent_with_ne(gql, factory) -> None:
+    account = await factory.insert(Account, industry="fk-null-test")
+    other = await factory.insert(Account)
+    mine = await factory.insert(Contact, account_id=account, title="fk-null-test")
+    theirs = await factory.insert(Contact, account_id=other, title="fk-null-test")
+    orphan = await factory.insert(Contact, title="fk-null-test")
+
+    async def ids(where: dict) -> set[str]:
+        nodes = (await gql("query($f: ContactFilter) { contacts(first: 100, filter: $f) { nodes { id } } }",
+                           {"f": {"title": {"eq": "fk-null-test"}, **where}})).data["contacts"]["nodes"]
+        return {n["id"] for n in nodes}
+
+    assert await ids({"account": {"id": {"isNull": True}}}) == {gid("Contact", orphan)}
+    assert await ids({"account": {"id": {"isNull": False}}}) == {gid("Contact", mine), gid("Contact", theirs)}
+    expected = {gid("Contact", theirs), gid("Contact", orphan)}
+    assert await ids({"account": {"id": {"ne": gid("Account", account)}}}) == expected
+    assert await ids({"not": {"account": {"id": {"eq": gid("Account", account)}}}}) == expected
+    await factory.insert(Invoice, account_id=account, serie=None, folio="fk-null-a")
+    await factory.insert(Invoice, account_id=account, serie="A", folio="fk-null-b")
+    nodes = (await gql("query($id: ID!) { account(id: $id) { invoices(filter: {not: {serie: {eq: \"A\"}}}) { nodes { folio } } } }",
+                       {"id": gid("Account", account)})).data["account"]["invoices"]["nodes"]
+    assert nodes == [{"folio": "fk-null-a"}]
+    addresses = (await gql("{ addresses(filter: {contact: {id: {isNull: true}}}) { totalCount } }")).data["addresses"]["totalCount"]
+    async with gql.engine.connect() as connection:
+        table = Address.__table__
+        assert addresses == (await connection.execute(
+            sa.select(sa.func.count()).select_from(table).where(table.c.contact_id.is_(None)))).scalar_one()
 
 
 async def test_text_matching_ignores_case_and_accents_and_takes_like_characters_literally(gql, factory) -> None:
@@ -238,6 +276,18 @@ async def test_a_bad_filter_value_is_a_clear_error_with_its_location(gql, litera
     (error,) = response.errors
     assert expected in error["message"] and error["locations"], error
     assert response.statements == []
+
+
+@pytest.mark.parametrize("value", ["10000000000000000", "1e20", "-1e17"])
+async def test_an_amount_beyond_its_column_is_a_clear_filter_error(gql, value) -> None:
+    response = await gql("query($v: Decimal) { invoices(filter: {total: {gt: $v}}) { totalCount } }", {"v": value})
+    assert response.errors[0]["message"].startswith("filter on total: a value is out of range")
+    assert response.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_date_must_be_written_yyyy_mm_dd(gql) -> None:
+    error = (await gql('{ invoices(filter: {date: {gt: "20260101"}}) { totalCount } }')).errors[0]
+    assert "YYYY-MM-DD" in error["message"]
 
 
 async def test_filters_orders_and_aggregates_keep_statements_constant(gql, factory) -> None:

@@ -17,6 +17,7 @@ from tests.client import gid
 
 ACCOUNTS = "query($f: AccountFilter) { accounts(first: 1, filter: $f) { totalCount nodes { id } } }"
 AFTER = "query($c: String, $o: [AccountOrder!]) { accounts(after: $c, orderBy: $o) { nodes { id } } }"
+BIG = "1" + "0" * 30
 
 
 def _refused(response, *fragments: str) -> str:
@@ -120,6 +121,25 @@ async def test_absurd_decimals_are_refused_in_filters_and_cursors(gql) -> None:
     # At the edge of the scalar, and of any row: a clear answer, not an error.
     for number in (f"1e-{MAX_DECIMAL_EXPONENT}", "9999999999999999.99", "1" + "0" * 15 + "." + "0" * (MAX_DECIMAL_DIGITS - 16)):
         assert "errors" not in (await gql(ACCOUNTS, {"f": {"creditLimit": {"lt": number}}}, scope="read")).body
+
+
+async def test_ids_and_cursors_with_numbers_out_of_range_are_invalid(gql, factory) -> None:
+    huge = base64.b64encode(f"Account:{BIG}".encode()).decode()
+    for query in ("query($id: ID!) { node(id: $id) { id } }", "query($id: ID!) { account(id: $id) { id } }"):
+        assert (await gql(query, {"id": huge})).errors[0]["message"].startswith("invalid id")
+    payload = (await gql("mutation($i: DuplicateAccountInput!) { duplicateAccount(input: $i) { errors { field code } } }",
+                         {"i": {"sourceId": huge, "name": "N", "rfc": "XAXX010101000"}})).data["duplicateAccount"]
+    assert {"field": ["sourceId"], "code": "INVALID"} in payload["errors"]
+    account = await factory.insert(Account)
+    for values in (["A", int(BIG)], ["A", "1"], ["A\x00", 1]):
+        cursor = base64.urlsafe_b64encode(json.dumps(["name:asc,id:asc", values]).encode()).decode()
+        error = (await gql("query($c: String) { accounts(after: $c) { totalCount } }", {"c": cursor})).errors[0]
+        assert error["message"] == "invalid cursor: it was not made by this API", values
+    money = base64.urlsafe_b64encode(json.dumps(["date:desc,id:desc", ["2026-01-01", 1]]).encode()).decode()
+    assert "errors" not in (await gql("query($id: ID!, $c: String) { account(id: $id) { invoices(after: $c) { totalCount } } }",
+                                      {"id": gid("Account", account), "c": money})).body
+    deep = base64.urlsafe_b64encode(("[" * 50_000 + "]" * 50_000).encode()).decode()
+    assert (await gql("query($c: String) { accounts(after: $c) { totalCount } }", {"c": deep})).errors[0]["message"].startswith("invalid cursor")
 
 
 async def test_instants_beyond_the_calendar_in_utc_are_refused(gql, factory) -> None:

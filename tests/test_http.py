@@ -151,6 +151,13 @@ async def test_every_malformed_request_is_a_json_error_in_the_accepted_media_typ
     assert list(body) == ["errors"] and body["errors"][0]["message"] and body["errors"][0]["extensions"]["code"]
 
 
+async def test_a_lone_surrogate_is_refused_as_a_bad_body(gql) -> None:
+    body = '{"query": "query($t: String!) { search(text: $t) { accounts { id } } }", "variables": {"t": "ab\\ud800"}}'
+    reply = await gql.http.post("/graphql", content=body, headers={"content-type": "application/json",
+                                                                    "authorization": f"Bearer {gql.tokens['read']}"})
+    assert reply.status_code == 400 and "lone surrogate" in reply.text
+
+
 @pytest.mark.parametrize(
     "query",
     ["{ nope }", "{ accounts { ", "query($n: Int!) { accounts(first: $n) { totalCount } }",
