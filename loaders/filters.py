@@ -1,26 +1,96 @@
 """Filters as data, compiled to SQL conditions: values are always bound, never spliced into SQL.
 
-A filter spec is a hashable tuple tree, so it can key a loader and a cached statement:
+A filter spec is a tree of small frozen dataclasses, hashable, so it can key a loader and a cached
+statement. `schema/filters.py` builds one from a filter argument; `condition` turns it into SQL:
 
-    ("and", (spec, ...))          every one holds
-    ("or", (spec, ...))           any one holds
-    ("not", spec)                 it does not hold
-    ("cmp", column, op, value)    eq ne in gt gte lt lte contains startsWith isNull
-    ("some", relation_key, spec)  the row has at least one related row (a tab) that matches
-    ("ref", column, table, spec)  the row's foreign key points at a row of `table` that matches
+    All((spec, ...))                    every one holds (AND; none: true)
+    AnyOf((spec, ...))                  any one holds (OR; none: false)
+    Not(spec)                           it does not hold
+    Compare(column, Op.EQ, value)       one operator on one column (`in` takes a tuple of values)
+    Some(relation_key, spec)            the row has at least one related row (a tab) that matches
+    Ref(column, table, spec)            the row's foreign key points at a row of `table` that matches
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from models import MODEL_BY_TABLE, RELATIONS
 
-Spec = tuple[Any, ...]
+
+class Op(StrEnum):
+    """A comparison of a column filter; its value is the operator's name in the API."""
+
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    CONTAINS = "contains"
+    STARTS_WITH = "startsWith"
+    IS_NULL = "isNull"
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    specs: tuple[Spec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    specs: tuple[Spec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    spec: Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    column: str
+    op: Op
+    value: Any  #: bound as a parameter; a tuple for `in`, a bool for `isNull`
+
+
+@dataclass(frozen=True, slots=True)
+class Some:
+    relation: str  #: `Relation.key`, e.g. "Account.contacts"
+    spec: Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    column: str  #: the foreign key column
+    table: str  #: the table it points at
+    spec: Spec
+
+
+Spec: TypeAlias = All | AnyOf | Not | Compare | Some | Ref
+#: The filter that keeps every row.
+EVERYTHING = All(())
+
+
+def parts(spec: Spec) -> Iterator[Spec | Any]:
+    """The parts one level down: nested specs, and the values of an `in`."""
+    match spec:
+        case All(specs) | AnyOf(specs):
+            yield from specs
+        case Not(inner) | Some(_, inner) | Ref(_, _, inner):
+            yield inner
+        case Compare(_, Op.IN, values):
+            yield from values
+
+
 _RELATIONS = {relation.key: relation for relation in RELATIONS}
 
 #: What `fold` maps on PostgreSQL (Spanish and the other common Latin accents), without extensions.
@@ -57,20 +127,20 @@ def fold_like(text: str) -> str:
 
 def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
     """The SQL condition on `table` that a filter spec means."""
-    kind = spec[0]
-    if kind == "and":
-        return _balanced(sa.and_, [condition(table, s, dialect) for s in spec[1]]) if spec[1] else sa.true()
-    if kind == "or":
-        return _balanced(sa.or_, [condition(table, s, dialect) for s in spec[1]]) if spec[1] else sa.false()
-    if kind == "not":  # null-safe: a row whose value is NULL is "not equal" too, as with `ne`
-        return sa.not_(sa.func.coalesce(condition(table, spec[1], dialect), sa.false()))
-    if kind == "cmp":
-        return _compare(table.c[spec[1]], spec[2], spec[3], dialect)
-    if kind == "some":
-        return _some(table, _RELATIONS[spec[1]], spec[2], dialect)
-    if kind == "ref":
-        return _ref(table.c[spec[1]], MODEL_BY_TABLE[spec[2]].__table__, spec[3], dialect)
-    raise ValueError(f"unknown filter {kind!r}")
+    match spec:
+        case All(specs):
+            return _balanced(sa.and_, [condition(table, s, dialect) for s in specs]) if specs else sa.true()
+        case AnyOf(specs):
+            return _balanced(sa.or_, [condition(table, s, dialect) for s in specs]) if specs else sa.false()
+        case Not(inner):  # null-safe: a row whose value is NULL is "not equal" too, as with `ne`
+            return sa.not_(sa.func.coalesce(condition(table, inner, dialect), sa.false()))
+        case Compare(column, op, value):
+            return _compare(table.c[column], op, value, dialect)
+        case Some(relation, inner):
+            return _some(table, _RELATIONS[relation], inner, dialect)
+        case Ref(column, target, inner):
+            return _ref(table.c[column], MODEL_BY_TABLE[target].__table__, inner, dialect)
+    raise TypeError(f"not a filter spec: {spec!r}")
 
 
 #: Terms joined in one flat run; longer lists become a tree of parenthesized runs.
@@ -94,21 +164,28 @@ def _balanced(join: Any, terms: list[ColumnElement[bool]]) -> ColumnElement[bool
     return join(_Group(_balanced(join, terms[:middle])), _Group(_balanced(join, terms[middle:])))
 
 
-def _compare(column: sa.Column, op: str, value: Any, dialect: str) -> ColumnElement[bool]:
-    if op == "isNull":
-        return column.is_(None) if value else column.is_not(None)
-    if op == "eq":
-        return column == value
-    if op == "ne":  # a NULL is "not equal" too
-        return sa.or_(column != value, column.is_(None)) if column.nullable else column != value
-    if op == "in":
-        return column.in_(list(value))
-    if op in ("gt", "gte", "lt", "lte"):
-        return {"gt": column > value, "gte": column >= value, "lt": column < value, "lte": column <= value}[op]
-    if op == "contains":
-        return fold(column, dialect).like(f"%{fold_like(value)}%", escape="\\")
-    if op == "startsWith":
-        return fold(column, dialect).like(f"{fold_like(value)}%", escape="\\")
+def _compare(column: sa.Column, op: Op, value: Any, dialect: str) -> ColumnElement[bool]:
+    match op:
+        case Op.IS_NULL:
+            return column.is_(None) if value else column.is_not(None)
+        case Op.EQ:
+            return column == value
+        case Op.NE:  # a NULL is "not equal" too
+            return sa.or_(column != value, column.is_(None)) if column.nullable else column != value
+        case Op.IN:
+            return column.in_(list(value))
+        case Op.GT:
+            return column > value
+        case Op.GTE:
+            return column >= value
+        case Op.LT:
+            return column < value
+        case Op.LTE:
+            return column <= value
+        case Op.CONTAINS:
+            return fold(column, dialect).like(f"%{fold_like(value)}%", escape="\\")
+        case Op.STARTS_WITH:
+            return fold(column, dialect).like(f"{fold_like(value)}%", escape="\\")
     raise ValueError(f"unknown operator {op!r}")
 
 
@@ -127,8 +204,8 @@ def _some(table: sa.Table, relation: Any, spec: Spec, dialect: str) -> ColumnEle
 
 
 def _ref(column: sa.Column, target: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
-    if spec[0] == "cmp" and spec[1] == "id":
-        return _compare(column, spec[2], spec[3], dialect)  # by id (or none): the foreign key itself
+    if isinstance(spec, Compare) and spec.column == "id":
+        return _compare(column, spec.op, spec.value, dialect)  # by id (or none): the foreign key itself
     return column.in_(sa.select(target.c.id).where(condition(target, spec, dialect)))
 
 
@@ -137,4 +214,4 @@ def combine(*specs: Spec | None) -> Spec | None:
     present = tuple(s for s in specs if s is not None)
     if not present:
         return None
-    return present[0] if len(present) == 1 else ("and", present)
+    return present[0] if len(present) == 1 else All(present)

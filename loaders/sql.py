@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
-from loaders.filters import Spec, condition, fold, fold_like
+from loaders.filters import Spec, condition, fold, fold_like, parts
 from loaders.paging import Order, PageArgs
 from models import Account, Contact, Relation, Table, Vendor
 from models.exact import exact_sum
@@ -38,8 +38,8 @@ def _few_parts(where: Spec | None) -> bool:
         seen += 1
         if seen > CACHED_FILTER_PARTS:
             return False
-        if isinstance(item, (tuple, list, frozenset)):
-            pending.extend(item)
+        if item is not None:
+            pending.extend(parts(item))
     return True
 
 

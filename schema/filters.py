@@ -33,7 +33,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 import schema.enums  # noqa: F401 - registers the enums first
 from loaders.errors import UserInputError
-from loaders.filters import Spec, combine
+from loaders.filters import EVERYTHING, All, AnyOf, Compare, Not, Op, Ref, Some, Spec, combine
 from loaders.paging import Order
 from models import NODE_MODELS, RELATIONS, Table, referenced_model
 from models.types import EnumList
@@ -220,19 +220,19 @@ def _spec(value: Mapping[str, Any], plan: Plan, depth: int, size: _Size) -> Opti
         elif kind == "ref":
             column, target = arg
             inner = _spec(given, FILTERS[target]._plan, depth + 1, size)
-            parts.append(("ref", column, target.__tablename__, inner or ("and", ())))
+            parts.append(Ref(column, target.__tablename__, inner or EVERYTHING))
         elif kind == "some":
-            parts.append(("some", arg.key, _spec(given, FILTERS[arg.target]._plan, depth + 1, size) or ("and", ())))
+            parts.append(Some(arg.key, _spec(given, FILTERS[arg.target]._plan, depth + 1, size) or EVERYTHING))
         elif kind in ("and", "or"):
             if len(given) > MAX_LIST_ITEMS:
                 raise _list_too_long(kind, len(given))
-            parts.append((kind, tuple(_spec(item, plan, depth + 1, size) or ("and", ()) for item in given)))
+            items = tuple(_spec(item, plan, depth + 1, size) or EVERYTHING for item in given)
+            parts.append(All(items) if kind == "and" else AnyOf(items))
         elif kind == "not":
-            parts.append(("not", _spec(given, plan, depth + 1, size) or ("and", ())))
+            parts.append(Not(_spec(given, plan, depth + 1, size) or EVERYTHING))
     return combine(*parts)
 
 
-_OPERATORS = ("eq", "ne", "in", "gt", "gte", "lt", "lte", "contains", "startsWith", "isNull")
 
 
 class _Column:
@@ -265,20 +265,20 @@ class _Column:
 def _operators(column: _Column, given: Mapping[str, Any], size: _Size) -> list[Spec]:
     size.add(1)
     specs = []
-    for op in _OPERATORS:
-        value = given.get(op)
+    for op in Op:
+        value = given.get(op.value)
         if value is None:
             continue
-        if op == "in":
+        if op is Op.IN:
             if len(value) > MAX_IN:
                 raise UserInputError(f"filter on {column.field}: `in` takes at most {MAX_IN} values, got {len(value)}")
             size.add(len(value))
             value = tuple(column.value(v) for v in value)
         else:
             size.add(1)
-            if op != "isNull":
+            if op is not Op.IS_NULL:
                 value = column.value(value)
-        specs.append(("cmp", column.name, op, value))
+        specs.append(Compare(column.name, op, value))
     return specs
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
 from loaders import sql
-from loaders.filters import SQLITE_FOLD, sqlite_fold
+from loaders.filters import SQLITE_FOLD, AnyOf, Compare, Op, sqlite_fold
 from loaders.paging import Order, PageArgs
 from models import RELATIONS, Account, Contact, Invoice, Vendor
 
@@ -100,11 +100,11 @@ def test_one_statement_per_shape_whatever_the_parents(dialect: str) -> None:
 
 def test_a_small_filter_is_cached_and_a_large_one_is_built_afresh() -> None:
     # The caches key on the filter's values: a stream of large distinct filters must not pin memory.
-    small = ("cmp", "name", "eq", "x")
+    small = Compare("name", Op.EQ, "x")
     assert sql.related_page(CAMPAIGNS, [1], BY_NAME, PageArgs(5), "sqlite", small)[0] is (
         sql.related_page(CAMPAIGNS, [2], BY_NAME, PageArgs(5), "sqlite", small)[0]
     )
-    large = ("or", tuple(("cmp", "name", "eq", f"n{i}") for i in range(sql.CACHED_FILTER_PARTS)))
+    large = AnyOf(tuple(Compare("name", Op.EQ, f"n{i}") for i in range(sql.CACHED_FILTER_PARTS)))
     assert sql.related_page(CAMPAIGNS, [1], BY_NAME, PageArgs(5), "sqlite", large)[0] is not (
         sql.related_page(CAMPAIGNS, [1], BY_NAME, PageArgs(5), "sqlite", large)[0]
     )
@@ -143,7 +143,7 @@ def test_tab_counts_are_one_union_with_the_tab_index(dialect: str) -> None:
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_folded_counts_keep_each_filter_on_its_own_count(dialect: str) -> None:
-    paid = ("cmp", "status", "eq", "PAID")
+    paid = Compare("status", Op.EQ, "PAID")
     one, _ = sql.folded_counts(((INVOICES, paid),), [1], dialect)
     assert " UNION ALL " not in _sql(one, dialect)
     both, _ = sql.folded_counts(((INVOICES, None), (INVOICES, paid)), [1], dialect)
@@ -168,11 +168,11 @@ def test_related_aggregates_sum_bound_and_count_every_amount(dialect: str) -> No
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_table_aggregates_and_count_take_the_filter(dialect: str) -> None:
-    where = ("cmp", "currency", "eq", "USD")
+    where = Compare("currency", Op.EQ, "USD")
     statement, params = sql.table_aggregates(Invoice, dialect, where)
     assert params == {}
     assert "WHERE invoice.currency = " in _sql(statement, dialect)
-    statement, params = sql.table_count(Account, dialect, ("cmp", "name", "eq", "x"))
+    statement, params = sql.table_count(Account, dialect, Compare("name", Op.EQ, "x"))
     compiled = statement.compile(dialect=DIALECTS[dialect])
     assert " ".join(str(compiled).split()).startswith("SELECT count(*) AS count_1 FROM account WHERE account.name = ")
     assert compiled.params == {"name_1": "x"} and params == {}
@@ -245,6 +245,6 @@ def test_the_sqlite_statements_return_pages_and_counts_per_parent() -> None:
         assert [tuple(row) for row in page] == [(5, 1, 1), (2, 1, 2), (3, 1, 3), (4, 2, 1)]
         statement, params = sql.related_counts(INVOICES, [2, 1, 9], "sqlite")
         assert sorted(tuple(row) for row in connection.execute(statement, params)) == [(0, 1, 4), (0, 2, 1)]
-        statement, params = sql.related_counts(INVOICES, [2, 1, 9], "sqlite", ("cmp", "currency", "contains", "sD"))
+        statement, params = sql.related_counts(INVOICES, [2, 1, 9], "sqlite", Compare("currency", Op.CONTAINS, "sD"))
         assert [tuple(row) for row in connection.execute(statement, params)] == [(0, 1, 1)]
     engine.dispose()
