@@ -65,7 +65,8 @@ class Loaders:
         return Page(rows[: page.first], len(rows) > page.first)
 
     async def table_count(self, model: type[Table], where: Spec | None) -> int:
-        return await self.reader.scalar(sql.table_count(model, self.reader.dialect, where))
+        count: int = await self.reader.scalar(sql.table_count(model, self.reader.dialect, where))
+        return count
 
     async def table_aggregate(self, model: type[Table], where: Spec | None) -> dict[str, Any]:
         (row,) = await self.reader.rows(sql.table_aggregates(model, self.reader.dialect, where))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import namedtuple
-from collections.abc import Awaitable, Callable
-from typing import Any, NoReturn
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, NoReturn, cast
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 import sqlalchemy as sa
 from sqlalchemy import Row
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from loaders.caches import IdentityCache
 from loaders.errors import RequestErrorCode, RetryableError, UserInputError
@@ -153,7 +154,7 @@ class Reader:
             self.rows_read += 1
             return value
 
-    async def records(self, statement: tuple[Executable, dict[str, Any]]) -> list[Any]:
+    async def records(self, statement: tuple[ExecutableReturnsRows, dict[str, Any]]) -> list[Any]:
         """Rows of a (statement, parameters) pair as named tuples. On PostgreSQL the statement is
         compiled once and sent to asyncpg as it is, with SQLAlchemy's own parameter and result
         conversions applied but none of its per-execution work (cache keys, result objects)."""
@@ -169,11 +170,13 @@ class Reader:
             if self._raw is None or self._raw[0] is not connection:
                 self._raw = (connection, await connection.get_raw_connection())
             raw = self._raw[1]
-            rows = await self._execute(connection, statement, lambda: compiled.fetch(connection, raw, statement[1]))
+            rows: list[Any] = await self._execute(
+                connection, statement, lambda: compiled.fetch(connection, raw, statement[1])
+            )
             self.rows_read += len(rows)
             return rows
 
-    async def records_many(self, statements: list[tuple[Executable, dict[str, Any]]]) -> list[list[Any]]:
+    async def records_many(self, statements: list[tuple[ExecutableReturnsRows, dict[str, Any]]]) -> list[list[Any]]:
         """The rows of several statements, one after the other. (Sending a level's statements as one
         query, `SELECT ARRAY(SELECT ROW(s.*) FROM (...) s), ...`, was measured: it saves under 0.1 ms
         on a tab page and doubles the BI page, whose many records asyncpg then decodes one by one.)"""
@@ -186,12 +189,13 @@ class Reader:
         statement_limit = self.timeout_ms / 1000 if self.timeout_ms else None
         # The request's deadline cuts a statement short when it comes before the statement timeout.
         cut_by_deadline = left is not None and (statement_limit is None or left < statement_limit)
+        delay = left if cut_by_deadline else statement_limit  # a deadline's `left` is never 0: it raises first
         interrupt = None
-        if self.dialect == "sqlite" and (statement_limit or cut_by_deadline):
+        if self.dialect == "sqlite" and delay:
             # SQLite has no statement timeout: interrupt the statement from here (thread-safe).
-            sqlite = (await connection.get_raw_connection()).driver_connection._conn
-            delay = left if cut_by_deadline else statement_limit
-            interrupt = asyncio.get_running_loop().call_later(delay, sqlite.interrupt)
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None  # a checked-out connection has its driver's
+            interrupt = asyncio.get_running_loop().call_later(delay, driver._conn.interrupt)
         try:
             run = work or (lambda: connection.execute(*statement))
             if self.dialect == "sqlite" or not cut_by_deadline:
@@ -292,14 +296,15 @@ class _AsyncpgStatement:
     """A statement compiled once for asyncpg: its SQL, the order of its parameters with their bind
     conversions, and its result conversions (read off the first execution's column types)."""
 
-    def __init__(self, statement: Executable, dialect: Any) -> None:
+    def __init__(self, statement: ExecutableReturnsRows, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
         self.compiled, self.dialect = compiled, dialect
         self.text = compiled.string
         self.names = list(compiled.positiontup or ())
-        self.binds = compiled._bind_processors
+        # One processor a parameter: a statement with expanding ones (a sequence each) is not sent this way.
+        self.binds = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
         columns = compiled._result_columns
-        self.row_type = namedtuple("Record", [c[0] for c in columns], rename=True)  # type: ignore[misc]
+        self.row_type: Any = namedtuple("Record", [c[0] for c in columns], rename=True)  # type: ignore[misc]
         self.processors: list[tuple[int, Any]] | None = None
 
     def arguments(self, parameters: dict[str, Any]) -> list[Any]:
@@ -382,8 +387,9 @@ def _as_dbapi_error(error: Exception, text: str) -> Exception:
 _ASYNCPG = IdentityCache(COMPILED_STATEMENTS)
 
 
-def _compiled_for_asyncpg(statement: Executable, dialect: Any) -> _AsyncpgStatement | None:
+def _compiled_for_asyncpg(statement: ExecutableReturnsRows, dialect: Any) -> _AsyncpgStatement | None:
     """The statement compiled for asyncpg; None for one SQLAlchemy must rewrite per execution."""
+    compiled: _AsyncpgStatement | None
     found, compiled = _ASYNCPG.get(statement)
     if not found:
         compiled = _AsyncpgStatement(statement, dialect)

@@ -14,7 +14,7 @@ statement. `schema/filters.py` builds one from a filter argument; `condition` tu
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeAlias
@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement, Grouping
 
-from models import MODEL_BY_TABLE, RELATIONS
+from models import MODEL_BY_TABLE, RELATIONS, Relation
 
 
 class Op(StrEnum):
@@ -113,7 +113,8 @@ def sqlite_fold(value: str | None) -> str | None:
 def fold(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
     if dialect == "postgresql":
         return sa.func.lower(sa.func.translate(column, _ACCENTED, _PLAIN))
-    return getattr(sa.func, SQLITE_FOLD)(column)
+    folded: ColumnElement[str] = getattr(sa.func, SQLITE_FOLD)(column)
+    return folded
 
 
 def _like(text: str) -> str:
@@ -147,7 +148,7 @@ def condition(table: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
 _RUN = 8
 
 
-class _Group(Grouping):
+class _Group(Grouping[bool]):
     """Parentheses SQLAlchemy keeps: it would flatten a plain Grouping into an enclosing list of the
     same operator (a Grouping passes its `operator` through)."""
 
@@ -155,7 +156,7 @@ class _Group(Grouping):
     operator = None
 
 
-def _balanced(join: Any, terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+def _balanced(join: Callable[..., ColumnElement[bool]], terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     """`a AND b AND ...` as a balanced tree of parenthesized groups. SQLite parses a flat run as a
     chain as deep as it is long and refuses an expression 1,000 deep; a tree is log(n) deep."""
     if len(terms) <= _RUN:
@@ -164,24 +165,25 @@ def _balanced(join: Any, terms: list[ColumnElement[bool]]) -> ColumnElement[bool
     return join(_Group(_balanced(join, terms[:middle])), _Group(_balanced(join, terms[middle:])))
 
 
-def _compare(column: sa.Column, op: Op, value: Any, dialect: str) -> ColumnElement[bool]:
+def _compare(column: sa.Column[Any], op: Op, value: Any, dialect: str) -> ColumnElement[bool]:
+    operand: object = value  # compared with an Any, a column would give an Any, not a condition
     match op:
         case Op.IS_NULL:
             return column.is_(None) if value else column.is_not(None)
         case Op.EQ:
-            return column == value
+            return column == operand
         case Op.NE:  # a NULL is "not equal" too
-            return sa.or_(column != value, column.is_(None)) if column.nullable else column != value
+            return sa.or_(column != operand, column.is_(None)) if column.nullable else column != operand
         case Op.IN:
             return column.in_(list(value))
         case Op.GT:
-            return column > value
+            return column > operand
         case Op.GTE:
-            return column >= value
+            return column >= operand
         case Op.LT:
-            return column < value
+            return column < operand
         case Op.LTE:
-            return column <= value
+            return column <= operand
         case Op.CONTAINS:
             return fold(column, dialect).like(f"%{fold_like(value)}%", escape="\\")
         case Op.STARTS_WITH:
@@ -189,9 +191,10 @@ def _compare(column: sa.Column, op: Op, value: Any, dialect: str) -> ColumnEleme
     raise ValueError(f"unknown operator {op!r}")
 
 
-def _some(table: sa.Table, relation: Any, spec: Spec, dialect: str) -> ColumnElement[bool]:
+def _some(table: sa.Table, relation: Relation, spec: Spec, dialect: str) -> ColumnElement[bool]:
     target = relation.target.__table__
     if relation.link is None:
+        assert relation.fk is not None  # a relation joins by exactly one of fk and link
         related = sa.select(sa.literal(1)).select_from(target).where(target.c[relation.fk] == table.c.id)
     else:
         link = relation.link.__table__
@@ -203,7 +206,7 @@ def _some(table: sa.Table, relation: Any, spec: Spec, dialect: str) -> ColumnEle
     return related.where(condition(target, spec, dialect)).exists()
 
 
-def _ref(column: sa.Column, target: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
+def _ref(column: sa.Column[Any], target: sa.Table, spec: Spec, dialect: str) -> ColumnElement[bool]:
     if isinstance(spec, Compare) and spec.column == "id":
         return _compare(column, spec.op, spec.value, dialect)  # by id (or none): the foreign key itself
     return column.in_(sa.select(target.c.id).where(condition(target, spec, dialect)))

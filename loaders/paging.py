@@ -1,26 +1,18 @@
-"""Orders, opaque keyset cursors and the SQL conditions that page through them.
+"""Orders and the keyset conditions that page through them.
 
-A cursor holds the order it was made for and the order values of its row (id last), so paging
-is stable while rows are inserted, and a cursor cannot be replayed against a different order.
+A page starts after the order values of a row (id last), so paging is stable while rows are
+inserted. How those values travel to the client and back, the opaque cursor, is the API's
+business: `schema/cursor.py`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 import functools
-import json
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-
-from loaders.errors import UserInputError
 
 MAX_PAGE = 100
 
@@ -68,7 +60,7 @@ class Order:
 
     def clauses(self, table: sa.Table) -> list[ColumnElement[Any]]:
         """ORDER BY clauses; NULLs sort last in both directions, on SQLite and PostgreSQL alike."""
-        out = []
+        out: list[ColumnElement[Any]] = []
         for term in self.terms:
             column = table.c[term.column]
             clause = column.desc() if term.descending else column.asc()
@@ -88,133 +80,20 @@ class Order:
         return sa.or_(*alternatives) if alternatives else sa.false()
 
 
-def _strictly_after(column: sa.Column, descending: bool, value: Any) -> ColumnElement[bool] | None:
+def _strictly_after(column: sa.Column[Any], descending: bool, value: Any) -> ColumnElement[bool] | None:
     if value is None:  # NULLs come last: nothing sorts after a NULL but other NULLs (ties)
         return None
     beyond = column < value if descending else column > value
     return sa.or_(beyond, column.is_(None)) if column.nullable else beyond
 
 
-def _equal(column: sa.Column, value: Any) -> ColumnElement[bool]:
+def _equal(column: sa.Column[Any], value: Any) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
 @dataclass(frozen=True)
 class PageArgs:
-    """`first` and the decoded `after` of one connection field."""
+    """`first` and the order values of the row to start after (a decoded `after` cursor)."""
 
     first: int
     after: tuple[Any, ...] | None = None
-
-    @classmethod
-    def parse(cls, first: int, after: str | None, order: Order, table: sa.Table) -> PageArgs:
-        if not 1 <= first <= MAX_PAGE:
-            raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-        return cls(first, None if after is None else decode_cursor(after, order, table))
-
-
-def row_cursor(order: Order, row: Any) -> str:
-    """The cursor of a row: base64url of the JSON `[order signature, [order values]]`. orjson writes
-    dates and instants as `isoformat()` does, and enums as their values; amounts go through `str`."""
-    raw = orjson.dumps([order.signature, [getattr(row, column) for column in order.columns]], default=str)
-    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).decode().rstrip("=")
-
-
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def decode_cursor(cursor: str, order: Order, table: sa.Table) -> tuple[Any, ...]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        signature, values = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
-        raise UserInputError("invalid cursor: it was not made by this API") from None
-    if not isinstance(signature, str) or not _is_text(signature) or not isinstance(values, list):
-        raise UserInputError("invalid cursor: it was not made by this API")
-    if signature != order.signature:
-        shown = _api_names(signature if len(signature) <= 200 else f"{signature[:200]}...")
-        raise UserInputError(
-            f"invalid cursor: it was made for the order {shown!r}, this list is ordered by {_api_names(order.signature)!r}"
-        )
-    if len(values) != len(order.terms):
-        raise UserInputError("invalid cursor: it was not made by this API")
-    try:
-        return tuple(
-            _from_json(table.c[t.column], _as_written(table.c[t.column], v)) for t, v in zip(order.terms, values, strict=True)
-        )
-    # ArithmeticError: an instant beyond the calendar in UTC (OverflowError), an amount beyond any
-    # Decimal context (decimal.Overflow, InvalidOperation).
-    except (ValueError, TypeError, ArithmeticError, KeyError):
-        raise UserInputError("invalid cursor: it was not made by this API") from None
-
-
-def _api_names(signature: str) -> str:
-    """An order signature as the client names its fields: `lastName:asc`, not the column `last_name:asc`."""
-    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), signature)
-
-
-#: A Decimal as `row_cursor` writes one (str of a NUMERIC(18, s) value), in ASCII digits: Decimal()
-#: alone would read "٣", "1_000" or "1e-1000000", and arithmetic on the last one never ends well.
-_CURSOR_DECIMAL = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:E[+-]?[0-9]{1,2})?")
-_CURSOR_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.+-]{5,32})?")
-
-
-def _is_text(value: str) -> bool:
-    """Text a database can store: a JSON escape such as "\\ud800" gives a lone surrogate, which has no UTF-8."""
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _as_written(column: sa.Column, value: Any) -> Any:
-    """A cursor value, if it has the form `row_cursor` gives that column's values; else ValueError."""
-    if isinstance(value, str) and not _is_text(value):
-        raise ValueError("not text")
-    if isinstance(column.type, sa.Enum) or value is None:
-        return value
-    python_type = column.type.python_type
-    if python_type is Decimal and not (isinstance(value, str) and _CURSOR_DECIMAL.fullmatch(value)):
-        raise ValueError("not an amount as a cursor writes it")
-    if python_type in (dt.date, dt.datetime) and not (isinstance(value, str) and _CURSOR_INSTANT.fullmatch(value)):
-        raise ValueError("not a date as a cursor writes it")
-    return value
-
-
-def _from_json(column: sa.Column, value: Any) -> Any:
-    if value is None:
-        if not column.nullable:
-            raise ValueError("null for a NOT NULL column")
-        return None
-    column_type = column.type
-    if isinstance(column_type, sa.Enum) and column_type.enum_class is not None:
-        return column_type.enum_class(value)
-    python_type = column_type.python_type
-    if python_type is dt.datetime:
-        parsed = dt.datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            raise ValueError("naive datetime")
-        return parsed.astimezone(dt.UTC)  # OverflowError beyond the calendar: refused with the rest
-    if python_type is dt.date:
-        return dt.date.fromisoformat(value)
-    if python_type is Decimal:
-        number = Decimal(value)
-        limit = Decimal(10) ** ((column_type.precision or 18) - (column_type.scale or 0))
-        if not number.is_finite() or abs(number) >= limit:
-            raise ValueError("amount out of range")
-        # A row's value never has more decimals than its column; SQLite binds whole units of the scale.
-        if number != number.quantize(Decimal(1).scaleb(-(column_type.scale or 0))):
-            raise ValueError("more decimals than the column keeps")
-        return number
-    if python_type is bool:
-        if not isinstance(value, bool):
-            raise TypeError("not a bool")
-        return value
-    if python_type is int:
-        if not isinstance(value, int) or isinstance(value, bool) or not -(2**31) <= value < 2**31:
-            raise TypeError("not an INTEGER")
-        return value
-    if not isinstance(value, str) or "\x00" in value:
-        raise TypeError("not a string of text")
-    return value

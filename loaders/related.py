@@ -3,10 +3,11 @@ argument set serves every parent of the request."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import Row
@@ -17,6 +18,20 @@ from loaders.filters import Spec
 from loaders.paging import Order, PageArgs
 from models import Relation, Table
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose futures many resolvers await at once: the same key (an account that two
+    branches of a document reach) or the same batch. graphql-core cancels the sibling fields of a
+    field that failed, and cancelling a task cancels the future it awaits: without the shield, that
+    would cancel the shared future under every other field waiting for it, and the request would
+    end in a CancelledError instead of its answer."""
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        return asyncio.shield(super().load(key))
+
 
 @dataclass(frozen=True)
 class Page:
@@ -26,7 +41,7 @@ class Page:
     has_next: bool
 
 
-class RelatedPageLoader(DataLoader):
+class RelatedPageLoader(SharedLoader[int, Page]):
     """parent id -> Page of `relation` with the same order and page arguments."""
 
     def __init__(self, reader: Reader, relation: Relation, order: Order, page: PageArgs, where: Spec | None) -> None:
@@ -42,7 +57,7 @@ class RelatedPageLoader(DataLoader):
         return [Page(rows[:first], len(rows) > first) for rows in (grouped.get(p, []) for p in parent_ids)]
 
 
-class RelatedCountLoader(DataLoader):
+class RelatedCountLoader(SharedLoader[int, int]):
     """parent id -> number of rows of `relation` that pass the filter (0 for none)."""
 
     def __init__(self, reader: Reader, relation: Relation, where: Spec | None) -> None:
@@ -55,7 +70,7 @@ class RelatedCountLoader(DataLoader):
         return [counts.get(p, 0) for p in parent_ids]
 
 
-class RelatedAggregateLoader(DataLoader):
+class RelatedAggregateLoader(SharedLoader[int, dict[str, Any]]):
     """parent id -> {"count": n, "sum_total": ..., "avg_total": ...} over the rows that pass the filter."""
 
     def __init__(self, reader: Reader, relation: Relation, where: Spec | None) -> None:
@@ -68,10 +83,10 @@ class RelatedAggregateLoader(DataLoader):
         return [found.get(p, {"count": 0}) for p in parent_ids]
 
 
-class TabCountLoader(DataLoader):
+class TabCountLoader(SharedLoader[int, dict[str, int]]):
     """parent id -> {tab field: count} for every tab of the parent type, in one statement."""
 
-    def __init__(self, reader: Reader, tabs: Sequence[Relation]) -> None:
+    def __init__(self, reader: Reader, tabs: tuple[Relation, ...]) -> None:
         super().__init__()
         self.reader, self.tabs = reader, tabs
 
@@ -82,7 +97,7 @@ class TabCountLoader(DataLoader):
         return [counts[p] for p in parent_ids]
 
 
-class ChildListLoader(DataLoader):
+class ChildListLoader(SharedLoader[int, list[Row[Any]]]):
     """parent id -> every child row (the lines of a document), in order."""
 
     def __init__(self, reader: Reader, relation: Relation) -> None:
@@ -90,13 +105,15 @@ class ChildListLoader(DataLoader):
         self.reader, self.relation = reader, relation
 
     async def batch_load_fn(self, parent_ids: Sequence[int]) -> list[list[Row[Any]]]:
+        fk = self.relation.fk
+        assert fk is not None  # child lists join by a foreign key
         grouped: dict[int, list[Row[Any]]] = defaultdict(list)
         for row in await self.reader.rows(sql.child_rows(self.relation, parent_ids, self.reader.dialect)):
-            grouped[getattr(row, self.relation.fk)].append(row)
+            grouped[getattr(row, fk)].append(row)
         return [grouped.get(p, []) for p in parent_ids]
 
 
-class ByIdLoader(DataLoader):
+class ByIdLoader(SharedLoader[int, Row[Any] | None]):
     """id -> row of `model`, or None when there is no such row."""
 
     def __init__(self, reader: Reader, model: type[Table]) -> None:

@@ -11,15 +11,16 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from loaders.filters import Spec, condition, fold, fold_like, parts
 from loaders.paging import Order, PageArgs
 from models import Account, Contact, Relation, Table, Vendor
 from models.exact import exact_sum
 
-Statement = tuple[Executable, dict[str, Any]]
+#: A SELECT (or UNION ALL of them) and the values of its parameters.
+Statement = tuple[ExecutableReturnsRows, dict[str, Any]]
 
 
 #: A filter of more parts than this gets its statement built afresh: these caches key on the
@@ -29,9 +30,9 @@ Statement = tuple[Executable, dict[str, Any]]
 CACHED_FILTER_PARTS = 64
 
 
-def _few_parts(where: Spec | None) -> bool:
-    """Whether a filter spec has at most CACHED_FILTER_PARTS parts (it stops counting there)."""
-    pending: list[Any] = [where]
+def _few_parts(*wheres: Spec | None) -> bool:
+    """Whether filter specs have at most CACHED_FILTER_PARTS parts in all (it stops counting there)."""
+    pending: list[Any] = list(wheres)
     seen = 0
     while pending:
         item = pending.pop()
@@ -43,14 +44,17 @@ def _few_parts(where: Spec | None) -> bool:
     return True
 
 
-def _shape_cache(maxsize: int) -> Callable[[Callable[..., Executable]], Callable[..., Executable]]:
+Build = Callable[..., ExecutableReturnsRows]  #: a statement builder
+
+
+def _shape_cache(maxsize: int) -> Callable[[Build], Build]:
     """lru_cache for statement builders whose last argument is the filter, unless the filter is large."""
 
-    def decorate(build: Callable[..., Executable]) -> Callable[..., Executable]:
+    def decorate(build: Build) -> Build:
         cached = lru_cache(maxsize=maxsize)(build)
 
         @functools.wraps(build)
-        def choose(*args: Any) -> Executable:
+        def choose(*args: Any) -> ExecutableReturnsRows:
             if _few_parts(args[-1]):
                 return cached(*args)
             return build(*args)
@@ -92,10 +96,11 @@ def relation_source(relation: Relation) -> tuple[sa.FromClause, sa.ColumnElement
     """What to select from, the column that names the parent, and the link attributes to carry."""
     target = relation.target.__table__
     if relation.link is None:
+        assert relation.fk is not None  # a relation joins by exactly one of fk and link
         return target, target.c[relation.fk], []
     link = relation.link.__table__
     joined = target.join(link, link.c[relation.link_target] == target.c.id)
-    extras = [link.c[name].label(f"link_{name}") for name in relation.link_fields]
+    extras: list[sa.ColumnElement[Any]] = [link.c[name].label(f"link_{name}") for name in relation.link_fields]
     return joined, link.c[relation.link_parent], extras
 
 
@@ -125,7 +130,7 @@ def related_page(
 @_shape_cache(maxsize=1024)
 def _related_page(
     relation: Relation, order: Order, nulls: tuple[bool, ...] | None, dialect: str, columns: Columns, where: Spec | None
-) -> Executable:
+) -> ExecutableReturnsRows:
     if dialect == "postgresql":
         return _lateral_page(relation, order, nulls, columns, where)
     target = relation.target.__table__
@@ -147,7 +152,7 @@ def _related_page(
 
 def _lateral_page(
     relation: Relation, order: Order, nulls: tuple[bool, ...] | None, columns: Columns, where: Spec | None
-) -> Executable:
+) -> ExecutableReturnsRows:
     """PostgreSQL: for each parent, `LATERAL (... ORDER BY ... LIMIT n)` reads just its page through
     the (parent, order) index, however many rows the parent has; numbering every row of the parent
     with a window, as SQLite does, reads them all."""
@@ -174,7 +179,7 @@ def _lateral_page(
     )
 
 
-def _counts(relation: Relation, dialect: str, index: int, where: Spec | None = None) -> sa.Select:
+def _counts(relation: Relation, dialect: str, index: int, where: Spec | None = None) -> sa.Select[int, Any, int]:
     source, parent, _ = relation_source(relation)
     statement = (
         sa.select(sa.literal(index, sa.Integer).label("rel_index"), parent.label("rel_parent"), sa.func.count().label("n"))
@@ -191,7 +196,7 @@ def related_counts(relation: Relation, parent_ids: Sequence[int], dialect: str, 
 
 
 @_shape_cache(maxsize=256)
-def _related_counts(relation: Relation, dialect: str, where: Spec | None) -> Executable:
+def _related_counts(relation: Relation, dialect: str, where: Spec | None) -> ExecutableReturnsRows:
     return _counts(relation, dialect, 0, where)
 
 
@@ -218,7 +223,7 @@ def related_aggregates(relation: Relation, parent_ids: Sequence[int], dialect: s
 
 
 @_shape_cache(maxsize=256)
-def _related_aggregates(relation: Relation, dialect: str, where: Spec | None) -> Executable:
+def _related_aggregates(relation: Relation, dialect: str, where: Spec | None) -> ExecutableReturnsRows:
     target = relation.target.__table__
     source, parent, _ = relation_source(relation)
     statement = (
@@ -242,7 +247,7 @@ def tab_counts(relations: tuple[Relation, ...], parent_ids: Sequence[int], diale
 
 
 @lru_cache(maxsize=8)
-def _tab_counts(relations: tuple[Relation, ...], dialect: str) -> Executable:
+def _tab_counts(relations: tuple[Relation, ...], dialect: str) -> ExecutableReturnsRows:
     return sa.union_all(*(_counts(r, dialect, i) for i, r in enumerate(relations)))
 
 
@@ -251,13 +256,13 @@ def folded_counts(
 ) -> Statement:
     """Several counts of the same parents in one statement: (rel_index, rel_parent, n) rows, where
     rel_index is the position of the (relation, filter) pair in `counted`."""
-    if _few_parts(counted):
+    if _few_parts(*(where for _, where in counted)):
         return _folded_counts(counted, dialect), {"ids": _ids(parent_ids, dialect)}
     return _folded_counts.__wrapped__(counted, dialect), {"ids": _ids(parent_ids, dialect)}
 
 
 @lru_cache(maxsize=256)
-def _folded_counts(counted: tuple[tuple[Relation, Spec | None], ...], dialect: str) -> Executable:
+def _folded_counts(counted: tuple[tuple[Relation, Spec | None], ...], dialect: str) -> ExecutableReturnsRows:
     selects = [_counts(relation, dialect, i, where) for i, (relation, where) in enumerate(counted)]
     return selects[0] if len(selects) == 1 else sa.union_all(*selects)
 
@@ -268,8 +273,9 @@ def child_rows(relation: Relation, parent_ids: Sequence[int], dialect: str, colu
 
 
 @lru_cache(maxsize=256)
-def _child_rows(relation: Relation, dialect: str, columns: Columns) -> Executable:
+def _child_rows(relation: Relation, dialect: str, columns: Columns) -> ExecutableReturnsRows:
     target = relation.target.__table__
+    assert relation.fk is not None  # child lists join by a foreign key
     parent = target.c[relation.fk]
     order = Order.parse(relation.target.default_order)
     picked = _selected(target, columns)
@@ -283,7 +289,7 @@ def rows_by_id(model: type[Table], ids: Sequence[int], dialect: str, columns: Co
 
 
 @lru_cache(maxsize=512)
-def _rows_by_id(model: type[Table], dialect: str, columns: Columns) -> Executable:
+def _rows_by_id(model: type[Table], dialect: str, columns: Columns) -> ExecutableReturnsRows:
     table = model.__table__
     return sa.select(*_selected(table, columns)).where(ids_in(table.c.id, dialect))
 
@@ -299,7 +305,7 @@ def table_page(
 @_shape_cache(maxsize=256)
 def _table_page(
     model: type[Table], order: Order, nulls: tuple[bool, ...] | None, dialect: str, columns: Columns, where: Spec | None
-) -> Executable:
+) -> ExecutableReturnsRows:
     table = model.__table__
     statement = sa.select(*_selected(table, columns))
     if where is not None:
@@ -314,7 +320,7 @@ def table_count(model: type[Table], dialect: str, where: Spec | None = None) -> 
 
 
 @_shape_cache(maxsize=256)
-def _table_count(model: type[Table], dialect: str, where: Spec | None) -> Executable:
+def _table_count(model: type[Table], dialect: str, where: Spec | None) -> ExecutableReturnsRows:
     statement = sa.select(sa.func.count()).select_from(model.__table__)
     return statement if where is None else statement.where(condition(model.__table__, where, dialect))
 

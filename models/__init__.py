@@ -1,5 +1,7 @@
 """SQLModel tables of crmgraph; `relations` is the registry of every tab."""
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from models.auth import ApiToken, Scope
@@ -55,9 +57,19 @@ index_default_orders(list(NODE_MODELS.values()))
 MODEL_BY_TABLE: dict[str, type[Table]] = {model.__tablename__: model for model in NODE_MODELS.values()}
 
 
-def referenced_model(column: sa.Column) -> type[Table]:
+def referenced_model(column: sa.Column[Any]) -> type[Table]:
     """The node table a foreign-key column points at."""
     return MODEL_BY_TABLE[next(iter(column.foreign_keys)).column.table.name]
 
 
-__all__ = ["MODEL_BY_TABLE", "IdempotencyKey", "NODE_MODELS", "PersistedDocument", "RELATIONS", "TABS", "ApiToken", "Relation", "Scope", "Table", "referenced_model"]
+#: What other packages import from here: the registry, the node tables, and the service's own tables.
+__all__ = [
+    "MODEL_BY_TABLE", "NODE_MODELS", "RELATIONS", "TABS", "Relation", "Table", "referenced_model", "ApiToken",
+    "IdempotencyKey", "PersistedDocument", "Scope",
+    "Account", "Contact", "AppUser", "PriceList", "Vendor", "AccountRelation", "Address", "Product", "Service",
+    "Email", "Document", "Campaign", "CalendarEvent", "Invoice", "InvoiceLine", "PaymentCfdi",
+    "PaymentRelatedDocument", "CreditNote", "TransferInvoice", "CashFlow", "BankTransaction", "Commission",
+    "Opportunity", "Project", "Quote", "QuoteLine", "SalesOrder", "SalesOrderLine", "PurchaseOrder",
+    "PurchaseOrderLine", "RentalSubscription", "WarehouseMovement", "LotSerial", "Asset", "ServiceContract",
+    "ActivityLog", "Comment", "SupportCase", "ChatChannel",
+]

@@ -6,9 +6,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models.base import text, timestamp
+from models.base import TableModel, text, timestamp
 from models.types import EnumList
 
 
@@ -20,7 +20,7 @@ class Scope(StrEnum):
     ADMIN = "ADMIN"
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(TableModel, table=True):
     __tablename__ = "api_token"
     label: ClassVar[str] = "A bearer token of the API."
 

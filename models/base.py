@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.types import ZERO, Money, Quantity, UTCDateTime, enum_column, utcnow
 
 
-class Table(SQLModel):
+class TableModel(SQLModel):
+    """The base of every table class (`table=True`): the link tables, the service's own tables, and `Table`."""
+
+    if TYPE_CHECKING:  # SQLModel sets both on a table class, but declares no `__table__` and a maybe-callable name
+        __tablename__: ClassVar[str]
+        __table__: ClassVar[sa.Table]
+
+
+class Table(TableModel):
     """A table with an integer primary key; GraphQL exposes it as a Node."""
 
     id: int | None = Field(default=None, primary_key=True, description="Primary key (the global id encodes it).")

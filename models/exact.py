@@ -32,6 +32,8 @@ from sqlalchemy.sql.functions import FunctionElement
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 #: The exact sum on SQLite adds the units in two halves, each far from SQLite's 64-bit limit.
 _SPLIT = 10**9
+#: (precision, scale) of a NUMERIC; either is None for a type SQLAlchemy derived (`amount + amount`).
+Digits = tuple[int | None, int | None]
 
 
 def _number(value: Any) -> Decimal:
@@ -49,14 +51,14 @@ def _number(value: Any) -> Decimal:
     raise TypeError(f"an exact NUMERIC takes a Decimal, got {type(value).__name__}")
 
 
-class ExactNumeric(sa.Numeric):
+class ExactNumeric(sa.Numeric[Decimal]):
     """NUMERIC(p, s): integer units of 10**-s on SQLite, native NUMERIC elsewhere."""
 
     #: How a value with more decimals than the scale becomes whole units. A write rounds half away
     #: from zero, as PostgreSQL does when it stores a NUMERIC(p, s); comparisons use the subclasses.
     rounding: str | None = ROUND_HALF_UP
 
-    def column_digits(self) -> tuple[int, int]:
+    def column_digits(self) -> Digits:
         """(precision, scale) of the column whose units this type binds."""
         return self.precision, self.scale
 
@@ -76,7 +78,7 @@ class ExactNumeric(sa.Numeric):
         precision, scale = self._known_digits()
         rounding = self.rounding
         # Every row lies strictly within ±10**precision units (10**18 < 2**63: SQLite's INTEGER holds it).
-        bound = 10**precision
+        bound: int = 10**precision
 
         def to_units(value: Any) -> int:
             number = value if type(value) is Decimal else _number(value)
@@ -137,11 +139,12 @@ class _Compared(ExactNumeric):
     so PostgreSQL compares the number as given rather than cast to the column's scale first
     (`$1::NUMERIC`, not `$1::NUMERIC(18, 2)`, which would make 0.001 equal 0.00)."""
 
-    def __init__(self, digits: tuple[int, int], asdecimal: bool = True) -> None:
-        super().__init__(asdecimal=asdecimal)
+    def __init__(self, digits: Digits, asdecimal: bool = True) -> None:
+        super().__init__()
+        self.asdecimal = asdecimal  # Numeric's own __init__ takes it only as a literal True or False
         self.digits = digits
 
-    def column_digits(self) -> tuple[int, int]:
+    def column_digits(self) -> Digits:
         return self.digits
 
 
@@ -178,6 +181,7 @@ class _UnitsSum(ExactNumeric):
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
         scale = self.scale
+        assert scale is not None, "exact_sum adds table columns, whose NUMERIC has a scale"
 
         def process(value: str | None) -> Decimal | None:
             if value is None:

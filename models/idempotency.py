@@ -6,13 +6,13 @@ import datetime as dt
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models.base import text, timestamp
+from models.base import TableModel, text, timestamp
 from models.types import UTCDateTime, utcnow
 
 
-class IdempotencyKey(SQLModel, table=True):
+class IdempotencyKey(TableModel, table=True):
     """One `Idempotency-Key` a token sent with a mutation request, and what it was answered.
 
     state: PENDING while the request runs; COMMITTED once one of its writes committed (set inside

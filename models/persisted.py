@@ -6,9 +6,9 @@ import datetime as dt
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models.base import text, timestamp
+from models.base import TableModel, text, timestamp
 
 #: A document registered by a client with Apollo's automatic persisted queries protocol.
 APQ = "apq"
@@ -17,7 +17,7 @@ APQ = "apq"
 TRUSTED = "trusted"
 
 
-class PersistedDocument(SQLModel, table=True):
+class PersistedDocument(TableModel, table=True):
     """One GraphQL document, stored once under the hash of its text, for every worker to find."""
 
     __tablename__ = "persisted_document"

@@ -6,12 +6,12 @@ Loaders build their SQL from these entries, the schema builds its connection fie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel
 
-from models.base import Table
+from models.base import Table, TableModel
 from models.catalog import CalendarEvent, Campaign, Document, Email, Product, Service
 from models.engagement import ActivityLog, ChatChannel, Comment, SupportCase
 from models.finance import (
@@ -71,11 +71,12 @@ class Relation:
     summary: str  #: one line from the product documentation (Spanish), served by `tabs`
     description: str  #: what the field holds, for the GraphQL documentation (English)
     fk: str | None = None  #: column of the target that points at the parent
-    link: type[SQLModel] | None = None  #: link table, when there is one
+    link: type[TableModel] | None = None  #: link table, when there is one
     link_fields: tuple[str, ...] = ()  #: link-table attributes exposed on the edge
     paged: bool = True  #: a connection (a tab); False for a short complete list (document lines)
-    link_parent: str = field(init=False, default="")
-    link_target: str = field(init=False, default="")
+    # `dataclasses.field`: the bare name would be the `field` attribute above to a type checker.
+    link_parent: str = dataclasses.field(init=False, default="")
+    link_target: str = dataclasses.field(init=False, default="")
 
     def __post_init__(self) -> None:
         if (self.fk is None) == (self.link is None):
@@ -89,17 +90,28 @@ class Relation:
         return f"{self.parent.__name__}.{self.field}"
 
 
-def _column_to(link: type[SQLModel], model: type[Table]) -> str:
+def _column_to(link: type[TableModel], model: type[Table]) -> str:
     table = model.__table__
     (column,) = [c.name for c in link.__table__.columns if any(fk.column.table is table for fk in c.foreign_keys)]
     return column
 
 
-def _fk(parent, field, target, fk, label, summary, description):  # noqa: ANN001, ANN202 - a table of calls
+def _fk(
+    parent: type[Table], field: str, target: type[Table], fk: str, label: str, summary: str, description: str
+) -> Relation:
     return Relation(parent, field, target, label, summary, description, fk=fk)
 
 
-def _link(parent, field, target, link, label, summary, description, link_fields=()):  # noqa: ANN001, ANN202
+def _link(
+    parent: type[Table],
+    field: str,
+    target: type[Table],
+    link: type[TableModel],
+    label: str,
+    summary: str,
+    description: str,
+    link_fields: tuple[str, ...] = (),
+) -> Relation:
     return Relation(parent, field, target, label, summary, description, link=link, link_fields=link_fields)
 
 

@@ -18,7 +18,7 @@ Money = ExactNumeric(18, 2, asdecimal=True)
 Quantity = ExactNumeric(18, 4, asdecimal=True)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every database (SQLite keeps it as naive UTC text)."""
 
     impl = sa.DateTime(timezone=True)
@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class EnumList(TypeDecorator):
+class EnumList(TypeDecorator[list[enum.Enum]]):
     """Several members of one enum, stored as a JSON array of their values."""
 
     impl = sa.JSON

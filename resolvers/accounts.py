@@ -18,11 +18,12 @@ import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.utils.str_converters import to_camel_case
 
-from models import Account, AccountRelation, AppUser, PriceList
+from models import Account, AccountRelation, AppUser, PriceList, Table
 from models.enums import AccountRelationKind, AccountType, PaymentMethod, ShippingMethod
 from resolvers import fields as field_specs
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems
+from resolvers.transaction import stored_id
 
 #: Every field a mutation may set on an account: python name -> (GraphQL type, description).
 FIELDS: dict[str, tuple[Any, str]] = {
@@ -57,7 +58,7 @@ NOT_NULL = frozenset({"name", "rfc", "account_type", "currency", "credit_limit",
                       "marketing_opt_in", "shipping_methods", "store_visible"})
 #: What a CFDI 4.0 receptor needs besides name and RFC: never cleared.
 INVOICEABLE = {"tax_regime": "régimen fiscal", "cfdi_use": "uso de CFDI", "fiscal_postal_code": "código postal fiscal"}
-REFERENCES = {"price_list_id": PriceList, "assigned_user_id": AppUser, "parent_account_id": Account}
+REFERENCES: dict[str, type[Table]] = {"price_list_id": PriceList, "assigned_user_id": AppUser, "parent_account_id": Account}
 #: The type of each reference's global id, as the activity log records it.
 REFERENCE_TYPES = {field: model.type_name() for field, model in REFERENCES.items()}
 _TEXT_LENGTHS = {"trade_name": 254, "industry": 80, "website": 254, "payment_terms": 254}
@@ -161,7 +162,7 @@ async def set_parent(session: AsyncSession, account_id: int, old: int | None, ne
 async def insert_account(session: AsyncSession, values: Mapping[str, Any]) -> Account:
     """A new account with these column values, numbered from its id, with its parent relation rows."""
     account = await field_specs.insert_numbered(session, Account, "account_no", values)
-    await set_parent(session, account.id, None, account.parent_account_id)
+    await set_parent(session, stored_id(account), None, account.parent_account_id)
     return account
 
 

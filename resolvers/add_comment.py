@@ -6,7 +6,7 @@ commented on (a contact's comment also on its account's bitácora, as its purcha
 """
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,13 +17,14 @@ from resolvers import validation
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
+from resolvers.transaction import stored_id
 from schema.node import global_id, parse_global_id
 
 MAX_TEXT = 10_000
 #: What may be commented on, by the type name of its global id.
-PARENTS: dict[str, type[Table]] = {model.type_name(): model for model in (Account, Contact)}
+PARENTS: dict[str, type[Account] | type[Contact]] = {model.type_name(): model for model in (Account, Contact)}
 #: The comment's column that points at each kind of parent.
-PARENT_COLUMN = {Account: "account_id", Contact: "contact_id"}
+PARENT_COLUMN: dict[type[Table], str] = {Account: "account_id", Contact: "contact_id"}
 #: How long a comment's text may be in its log entry's one-line summary.
 SUMMARY_TEXT = 120
 
@@ -37,7 +38,7 @@ class AddCommentInput:
     )
 
 
-def _parent(problems: Problems, value: str) -> tuple[type[Table], int] | None:
+def _parent(problems: Problems, value: str) -> tuple[type[Account] | type[Contact], int] | None:
     """(model, primary key) of a global id of an account or a contact."""
     try:
         type_name, pk = parse_global_id(value)
@@ -65,7 +66,7 @@ async def _check(session: AsyncSession, input: AddCommentInput, problems: Proble
     parent_ref = _parent(problems, input.parent_id)
     text = validation.required_text(problems, ["text"], input.text, MAX_TEXT)
     reply_pk = validation.global_id(problems, ["replyToId"], input.reply_to_id, Comment)
-    parent = None
+    parent: Account | Contact | None = None
     if parent_ref is not None:
         model, pk = parent_ref
         parent = await session.get(model, pk)
@@ -80,7 +81,8 @@ async def _check(session: AsyncSession, input: AddCommentInput, problems: Proble
                          "a reply is on the same account or contact as the comment it answers")
     if parent is None or text is None or problems:
         return None
-    comment = Comment(body=text, author=context.actor, parent_comment_id=reply_pk, **{PARENT_COLUMN[type(parent)]: parent.id})
+    owner: dict[str, Any] = {PARENT_COLUMN[type(parent)]: parent.id}
+    comment = Comment(body=text, author=context.actor, parent_comment_id=reply_pk, **owner)
     return _Plan(parent, comment)
 
 
@@ -98,8 +100,8 @@ async def _write(session: AsyncSession, plan: _Plan, log: Log) -> int:
     excerpt = line if len(line) <= SUMMARY_TEXT else line[: SUMMARY_TEXT - 1] + "…"
     where = {"account_id": parent.id} if isinstance(parent, Account) else {"account_id": parent.account_id, "contact_id": parent.id}
     log.add("COMMENTED", f"Comment by {comment.author}: {excerpt}", **where,
-            changed=changes(None, logged, references), comment=global_id("Comment", comment.id))
-    return comment.id
+            changed=changes(None, logged, references), comment=global_id("Comment", stored_id(comment)))
+    return stored_id(comment)
 
 
 MUTATION = MutationDef(

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 import strawberry
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders.filters import fold, fold_like, fold_text
@@ -27,7 +27,7 @@ from models.types import utcnow
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, Refused, changes
-from resolvers.transaction import pending_number
+from resolvers.transaction import pending_number, stored_id
 from schema.node import global_id
 
 MAX_LINES = 200
@@ -111,21 +111,22 @@ def address_text(address: Address) -> str:
     return ", ".join(p for p in parts if p)
 
 
-async def _first_address(session: AsyncSession, *conditions: sa.ColumnElement[bool]) -> Address | None:
-    statement = select(Address).where(*conditions).order_by(Address.is_primary.desc(), Address.id).limit(1)
+async def _first_address(session: AsyncSession, *conditions: sa.SQLColumnExpression[bool]) -> Address | None:
+    statement = select(Address).where(*conditions).order_by(col(Address.is_primary).desc(), col(Address.id)).limit(1)
     return (await session.exec(statement)).first()
 
 
 async def default_addresses(session: AsyncSession, contact: Contact) -> tuple[str | None, str | None]:
     """(shipping, billing): the contact's primary shipping address, else its primary address; the
     fiscal address of its account, else its own fiscal address."""
+    of_contact, kind = col(Address.contact_id) == contact.id, col(Address.kind)
     shipping = await _first_address(
-        session, Address.contact_id == contact.id, Address.kind == AddressKind.SHIPPING, Address.is_primary
-    ) or await _first_address(session, Address.contact_id == contact.id, Address.is_primary)
+        session, of_contact, kind == AddressKind.SHIPPING, col(Address.is_primary)
+    ) or await _first_address(session, of_contact, col(Address.is_primary))
     billing = None
     if contact.account_id is not None:
-        billing = await _first_address(session, Address.account_id == contact.account_id, Address.kind == AddressKind.FISCAL)
-    billing = billing or await _first_address(session, Address.contact_id == contact.id, Address.kind == AddressKind.FISCAL)
+        billing = await _first_address(session, col(Address.account_id) == contact.account_id, kind == AddressKind.FISCAL)
+    billing = billing or await _first_address(session, of_contact, kind == AddressKind.FISCAL)
     return (address_text(shipping) if shipping else None, address_text(billing) if billing else None)
 
 
@@ -139,7 +140,7 @@ def _check_vendor(problems: Problems, vendor: NewVendorInput) -> Vendor | None:
 
 def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) -> tuple[int | None, int | None, str | None]:
     """Checks the line's own values; returns the (product, service) ids it names and its clean description."""
-    path = ["lines", index]
+    path: list[str | int] = ["lines", index]
     product = validation.global_id(problems, [*path, "productId"], line.product_id, Product)
     service = validation.global_id(problems, [*path, "serviceId"], line.service_id, Service)
     if line.product_id is None and line.service_id is None:
@@ -167,11 +168,18 @@ def _check_line(problems: Problems, index: int, line: PurchaseOrderLineInput) ->
     return product, service, description
 
 
-async def _names(session: AsyncSession, model: type[Product] | type[Service], ids: set[int]) -> dict[int, str]:
+async def _names(session: AsyncSession, model: type[Product] | type[Service], ids: set[int]) -> dict[int | None, str]:
+    """The names of the rows of `model` with these ids, by id (the ORM types an id as optional)."""
     if not ids:
         return {}
-    rows = await session.exec(select(model.id, model.name).where(model.id.in_(ids)))
+    rows = await session.exec(select(col(model.id), col(model.name)).where(col(model.id).in_(ids)))
     return dict(rows.all())
+
+
+def _dialect(session: AsyncSession) -> str:
+    """The name of the database the session writes to ("postgresql", "sqlite")."""
+    assert session.bind is not None, "a mutation's session is bound to its connection"
+    return session.bind.dialect.name
 
 
 def vendor_name_key(name: str) -> str:
@@ -187,13 +195,14 @@ async def _existing_vendor(session: AsyncSession, vendor: Vendor) -> tuple[Vendo
     key = vendor_name_key(vendor.name)
     # The database narrows by the longest word of the name; the key decides.
     words = re.findall(r"\w+", fold_text(vendor.name))
-    clauses = [Vendor.rfc == rfc] if rfc else []
+    clauses: list[sa.ColumnElement[bool]] = [col(Vendor.rfc) == rfc] if rfc else []
     if words:
         word = max(words, key=len)
-        clauses.append(fold(Vendor.name, session.bind.dialect.name).like(f"%{fold_like(word)}%", escape="\\"))
+        folded = fold(Vendor.name, _dialect(session))  # type: ignore[arg-type]  # SQLModel types the column as a str
+        clauses.append(folded.like(f"%{fold_like(word)}%", escape="\\"))
     if not clauses:
         return None
-    candidates = (await session.exec(select(Vendor).where(sa.or_(*clauses)).order_by(Vendor.id).limit(200))).all()
+    candidates = (await session.exec(select(Vendor).where(sa.or_(*clauses)).order_by(col(Vendor.id)).limit(200))).all()
     if rfc is not None:
         for existing in candidates:
             if existing.rfc == rfc:
@@ -208,7 +217,7 @@ async def _existing_vendor(session: AsyncSession, vendor: Vendor) -> tuple[Vendo
 async def _refuse_an_existing_vendor(session: AsyncSession, problems: Problems, vendor: Vendor) -> None:
     if (clash := await _existing_vendor(session, vendor)) is not None:
         existing, reason = clash
-        existing_id = global_id("Vendor", existing.id)
+        existing_id = global_id("Vendor", stored_id(existing))
         problems.add(["vendor"], ErrorCode.CONFLICT, f"there is already a vendor with this {reason}: {existing.name} "
                      f"({existing_id}); pick it with vendorId instead of creating a second one", existing_id=existing_id)
 
@@ -265,6 +274,8 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput, probl
             problems.add(["lines", index, "serviceId"], ErrorCode.NOT_FOUND, "there is no service with that id")
     if problems:
         return None
+    # What passed every check is there: the contact was found, subject and currency are clean.
+    assert contact is not None and subject is not None and currency is not None
 
     default_shipping, default_billing = await default_addresses(session, contact)
     amounts = [
@@ -274,7 +285,9 @@ async def check_order(session: AsyncSession, input: AddPurchaseOrderInput, probl
     ]
     totals = document_totals(amounts)
     order = PurchaseOrder(
-        number=pending_number(), contact_id=contact.id, vendor_id=vendor_pk, subject=subject, date=input.date,
+        number=pending_number(), contact_id=contact.id,
+        vendor_id=vendor_pk,  # type: ignore[arg-type]  # None for a new vendor, until _write creates it
+        subject=subject, date=input.date,
         status=input.status, currency=currency, terms_and_conditions=terms,
         shipping_address=shipping or default_shipping, billing_address=billing or default_billing,
         subtotal=totals.subtotal, discount_total=totals.discount_total, tax_total=totals.tax_total,
@@ -297,9 +310,9 @@ async def _refuse_a_vendor_created_meanwhile(session: AsyncSession, vendor: Vend
     """The vendor check again, now that this transaction holds the vendor-creation lock (PostgreSQL),
     so two orders cannot both find no "Vargas-Alarcón" and both create one. SQLite has one writer at a
     time, and the first check already ran inside it."""
-    if session.bind.dialect.name != "postgresql":
+    if _dialect(session) != "postgresql":
         return
-    await session.exec(sa.select(sa.func.pg_advisory_xact_lock(VENDOR_CREATION_LOCK)))
+    await session.exec(select(sa.func.pg_advisory_xact_lock(VENDOR_CREATION_LOCK)))
     problems = Problems()
     await _refuse_an_existing_vendor(session, problems, vendor)
     if problems:
@@ -312,24 +325,25 @@ async def _write(session: AsyncSession, checked: CheckedOrder, log: Log) -> int:
         await _refuse_a_vendor_created_meanwhile(session, checked.new_vendor)
         session.add(checked.new_vendor)
         await session.flush()
-        checked.vendor_pk = order.vendor_id = checked.new_vendor.id
+        checked.vendor_pk = order.vendor_id = stored_id(checked.new_vendor)
     session.add(order)
     await session.flush()  # the id gives the number, unique however many orders arrive at once
-    order.number = PurchaseOrder.assigned_number(order.id)
+    order_id = stored_id(order)
+    order.number = PurchaseOrder.assigned_number(order_id)
     for line in checked.lines:
-        line.purchase_order_id = order.id
+        line.purchase_order_id = order_id
     session.add_all(checked.lines)
     await session.flush()
     who = " ".join(p for p in (contact.first_name, contact.last_name) if p)
-    details = {"purchaseOrder": global_id("PurchaseOrder", order.id), "contact": global_id("Contact", contact.id),
+    details = {"purchaseOrder": global_id("PurchaseOrder", order_id), "contact": global_id("Contact", stored_id(contact)),
                "total": str(order.total), "currency": order.currency}
     if checked.new_vendor is not None:
-        details["vendorCreated"] = global_id("Vendor", checked.vendor_pk)
+        details["vendorCreated"] = global_id("Vendor", order.vendor_id)
     # On the account's bitácora when the contact has one, and on the contact's own history always.
     log.add("PURCHASE_ORDER_ADDED", f"Purchase order {order.number} for {who}: {order.subject}",
             account_id=contact.account_id, contact_id=contact.id,
             changed=changes(None, {c: getattr(order, c) for c in _LOGGED}, _LOGGED_REFERENCES, model=PurchaseOrder), **details)
-    return order.id
+    return order_id
 
 
 #: The order's columns its log entry records (its lines are in the order itself).

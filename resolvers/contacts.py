@@ -15,7 +15,7 @@ import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.utils.str_converters import to_camel_case
 
-from models import Account, AppUser, Contact
+from models import Account, AppUser, Contact, Table
 from resolvers import fields as field_specs
 from resolvers import validation
 from resolvers.errors import ErrorCode, Problems
@@ -23,8 +23,15 @@ from resolvers.errors import ErrorCode, Problems
 _COLUMNS = Contact.__table__.c
 
 
+def _max_length(field: str) -> int:
+    """How many characters the text column of `field` holds."""
+    length = getattr(_COLUMNS[field].type, "length", None)
+    assert isinstance(length, int), f"contact.{field} is not a text column of a given length"
+    return length
+
+
 def _at_most(field: str) -> str:
-    return f"at most {_COLUMNS[field].type.length} characters"
+    return f"at most {_max_length(field)} characters"
 
 
 _PHONE = "10 digits for Mexico, or + and the country code"
@@ -47,7 +54,7 @@ FIELDS: dict[str, tuple[Any, str]] = {
 }
 #: Fields whose column cannot be null: a mutation may change them, not clear them.
 NOT_NULL = frozenset(field for field in FIELDS if not _COLUMNS[field].nullable)
-REFERENCES = {"account_id": Account, "reports_to_id": Contact, "assigned_user_id": AppUser}
+REFERENCES: dict[str, type[Table]] = {"account_id": Account, "reports_to_id": Contact, "assigned_user_id": AppUser}
 #: The type of each reference's global id, as the activity log records it.
 REFERENCE_TYPES = {field: model.type_name() for field, model in REFERENCES.items()}
 #: Longest chain of managers walked to refuse a cycle of reports.
@@ -68,16 +75,16 @@ def clean(problems: Problems, field: str, value: Any, *, omit: str) -> Any:
             problems.add(path, ErrorCode.INVALID, f"{path[0]} cannot be null; {omit}")
         return None
     if field == "last_name":
-        return validation.required_text(problems, path, value, _COLUMNS[field].type.length)
+        return validation.required_text(problems, path, value, _max_length(field))
     if field == "email":
         address = validation.email(problems, path, value)
-        return validation.optional_text(problems, path, address, _COLUMNS[field].type.length)
+        return validation.optional_text(problems, path, address, _max_length(field))
     if field in ("phone", "mobile"):
-        return validation.phone(problems, path, value, _COLUMNS[field].type.length)
+        return validation.phone(problems, path, value, _max_length(field))
     if field in REFERENCES:
         return validation.global_id(problems, path, value, REFERENCES[field])
     if isinstance(value, str):
-        return validation.optional_text(problems, path, value, _COLUMNS[field].type.length)
+        return validation.optional_text(problems, path, value, _max_length(field))
     return value
 
 
@@ -118,5 +125,7 @@ async def account_numbers(session: AsyncSession, *ids: int | None) -> dict[int |
     numbers: dict[int | None, str] = {None: "no account"}
     for pk in ids:
         if pk is not None:
-            numbers[pk] = (await session.get(Account, pk)).account_no
+            account = await session.get(Account, pk)
+            assert account is not None, "a contact's account exists: a foreign key, or checked by check_references"
+            numbers[pk] = account.account_no
     return numbers

@@ -16,6 +16,7 @@ from resolvers import accounts
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
+from resolvers.transaction import stored_id
 from schema.node import global_id
 
 #: What a new account must have: a CFDI 4.0 receptor's name, RFC, régimen and uso.
@@ -47,12 +48,13 @@ async def _check(session: AsyncSession, input: Any, problems: Problems, context:
 
 async def _write(session: AsyncSession, values: dict[str, Any], log: Log) -> int:
     account = await accounts.insert_account(session, values)
-    log.add("CREATED", f"Account {account.account_no} created ({account.name})", account_id=account.id,
+    account_id = stored_id(account)
+    log.add("CREATED", f"Account {account.account_no} created ({account.name})", account_id=account_id,
             changed=changes(None, accounts.column_values(account), accounts.REFERENCE_TYPES, model=Account))
     if account.parent_account_id is not None:
         log.add("SUBSIDIARY_ADDED", f"New subsidiary {account.account_no} ({account.name})",
-                account_id=account.parent_account_id, account=global_id("Account", account.id), accountNo=account.account_no)
-    return account.id
+                account_id=account.parent_account_id, account=global_id("Account", account_id), accountNo=account.account_no)
+    return account_id
 
 
 MUTATION = MutationDef(

@@ -15,6 +15,7 @@ from resolvers import contacts
 from resolvers.context import RequestContext
 from resolvers.errors import Problems
 from resolvers.pipeline import Log, MutationDef, changes
+from resolvers.transaction import stored_id
 
 _OMIT = "omit it for false"  # only the flags are not null and optional
 
@@ -38,7 +39,7 @@ async def _write(session: AsyncSession, values: dict[str, Any], log: Log) -> int
     log.add("CONTACT_CREATED", f"Contact {contact.contact_no} created ({contacts.full_name(contact.first_name, contact.last_name)})",
             account_id=contact.account_id, contact_id=contact.id, contactNo=contact.contact_no,
             changed=changes(None, contacts.column_values(contact), contacts.REFERENCE_TYPES))
-    return contact.id
+    return stored_id(contact)
 
 
 MUTATION = MutationDef(

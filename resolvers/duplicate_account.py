@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
 import strawberry
+from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from loaders.errors import UserInputError
@@ -25,9 +27,10 @@ from loaders.filters import fold_text
 from models import Account
 from resolvers import accounts, validation
 from resolvers import fields as field_specs
-from resolvers.context import RequestContext
+from resolvers.context import RequestContext, RequestInfo
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
+from resolvers.transaction import stored_id
 from schema.node import global_id, pk_of
 
 #: The fields a duplicate takes from its source (docs/domain.md §6, "Duplicar").
@@ -81,26 +84,27 @@ async def _check(session: AsyncSession, input: Any, problems: Problems, context:
     if own["name"] is not None and same_name(own["name"], source.name):
         problems.add(["name"], ErrorCode.CONFLICT, f"the new account needs its own razón social: {own['name']!r} is the "
                      f"name of {source.account_no}, the account it is duplicated from",
-                     existing_id=global_id("Account", source.id))
+                     existing_id=global_id("Account", stored_id(source)))
     copied = f"copied from {source.account_no}"
     accounts.check_fiscal(problems, own["rfc"], values, {to_camel_case(f): copied for f in COPIED_FIELDS if f not in overrides})
     return _Plan(source, own, values, sorted(to_camel_case(f) for f in overrides))
 
 
 async def _write(session: AsyncSession, plan: _Plan, log: Log) -> int:
-    source = plan.source
+    source, source_id = plan.source, stored_id(plan.source)
     account = await accounts.insert_account(session, {**plan.own, **plan.values})
+    account_id = stored_id(account)
     name = plan.own["name"]
-    log.add("DUPLICATED", f"Duplicated from {source.account_no} ({source.name})", account_id=account.id,
+    log.add("DUPLICATED", f"Duplicated from {source.account_no} ({source.name})", account_id=account_id,
             changed=changes(None, accounts.column_values(account), accounts.REFERENCE_TYPES, model=Account),
-            source=global_id("Account", source.id), sourceAccountNo=source.account_no, overridden=plan.overridden)
-    log.add("DUPLICATED_TO", f"Duplicated to {account.account_no} ({name})", account_id=source.id,
-            account=global_id("Account", account.id), accountNo=account.account_no)
+            source=global_id("Account", source_id), sourceAccountNo=source.account_no, overridden=plan.overridden)
+    log.add("DUPLICATED_TO", f"Duplicated to {account.account_no} ({name})", account_id=source_id,
+            account=global_id("Account", account_id), accountNo=account.account_no)
     parent_id = account.parent_account_id
-    if parent_id is not None and parent_id != source.id:
+    if parent_id is not None and parent_id != source_id:
         log.add("SUBSIDIARY_ADDED", f"New subsidiary {account.account_no} ({name})", account_id=parent_id,
-                account=global_id("Account", account.id), accountNo=account.account_no)
-    return account.id
+                account=global_id("Account", account_id), accountNo=account.account_no)
+    return account_id
 
 
 MUTATION = MutationDef(
@@ -116,8 +120,8 @@ MUTATION = MutationDef(
 )
 
 
-def copied_values(source: Account) -> dict[str, Any]:
-    """What a duplicate of `source` takes from it, by column."""
+def copied_values(source: Account | Row[Any]) -> dict[str, Any]:
+    """What a duplicate of `source` (an ORM object or a database row) takes from it, by column."""
     return field_specs.column_values(source, COPIED_FIELDS)
 
 
@@ -131,7 +135,7 @@ def same_name(new: str, old: str) -> bool:
 def _draft_type() -> type:
     """The output twin of DuplicateAccountInput: the same fields, names and types, so a form built from
     the draft sends it back as the mutation's input. Declared once, in the input."""
-    fields = {f.python_name: f for f in DuplicateAccountInput.__strawberry_definition__.fields}
+    fields = {f.python_name: f for f in get_object_definition(DuplicateAccountInput, strict=True).fields}
     hints = typing.get_type_hints(DuplicateAccountInput)
     own = {
         "source_id": (strawberry.ID, "Global id of the account the form duplicates."),
@@ -148,8 +152,9 @@ def _draft_type() -> type:
             annotation = hints[python_name]
             if python_name in accounts.NOT_NULL:  # the source always has one
                 (annotation,) = (a for a in typing.get_args(annotation) if a is not type(None))
-            description = fields[python_name].description.replace(" Omit to copy it from the source.", "")
-            description = f"{description} Copied from the source."
+            input_description = fields[python_name].description
+            assert input_description is not None, "input_type describes every field"
+            description = input_description.replace(" Omit to copy it from the source.", "") + " Copied from the source."
         namespace["__annotations__"][python_name] = annotation
         namespace[python_name] = strawberry.field(description=description)
     cls = type("DuplicateAccountDraft", (), namespace)
@@ -162,7 +167,7 @@ DuplicateAccountDraft = _draft_type()
 
 
 async def duplicate_account_draft(
-    info: strawberry.Info,
+    info: RequestInfo,
     source_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the account to duplicate.")],
 ) -> Optional[DuplicateAccountDraft]:  # type: ignore[valid-type]
     """The draft of a duplicate of the account; null when there is no such account."""
@@ -176,5 +181,6 @@ async def duplicate_account_draft(
     for field, model in accounts.REFERENCES.items():
         if values[field] is not None:
             values[field] = global_id(model.type_name(), values[field])
-    return DuplicateAccountDraft(source_id=global_id("Account", source.id), name="", rfc="", email=source.email,
-                                 phone=source.phone, **values)
+    draft = DuplicateAccountDraft(source_id=global_id("Account", source.id), name="", rfc="", email=source.email,
+                                  phone=source.phone, **values)
+    return draft  # type: ignore[no-any-return]  # a type built at import: mypy sees no class to check it against

@@ -39,7 +39,8 @@ class Problems:
         self.errors: list[UserError] = []
 
     def add(self, path: Sequence[str | int], code: ErrorCode, message: str, existing_id: str | None = None) -> None:
-        self.errors.append(UserError(field=[str(p) for p in path], code=code, message=message, existing_id=existing_id))
+        existing = None if existing_id is None else strawberry.ID(existing_id)
+        self.errors.append(UserError(field=[str(p) for p in path], code=code, message=message, existing_id=existing))
 
     def extend_new(self, other: Problems) -> None:
         """`other`'s problems on fields that have none yet: one reason per field, the first found."""

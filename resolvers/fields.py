@@ -9,7 +9,7 @@ input gives, `column_values` what a row holds, `check_references` finds the rows
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 import strawberry
 from sqlmodel import select
@@ -20,10 +20,11 @@ from strawberry.utils.str_converters import to_camel_case
 from models import Table
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import next_updated_at
-from resolvers.transaction import pending_number
+from resolvers.transaction import pending_number, stored_id
 
 #: python name -> (GraphQL type, description) of every field a mutation may set on a node.
 Specs = Mapping[str, tuple[Any, str]]
+NumberedTable = TypeVar("NumberedTable", bound=Table)
 
 
 def input_type(specs: Specs, name: str, description: str, own: Mapping[str, tuple[Any, Any]], fields: Iterable[str],
@@ -78,13 +79,15 @@ async def reaches(session: AsyncSession, model: type[Table], column: str, start:
     return False
 
 
-async def insert_numbered(session: AsyncSession, model: type[Table], number_column: str, values: Mapping[str, Any]) -> Any:
+async def insert_numbered(session: AsyncSession, model: type[NumberedTable], number_column: str,
+                          values: Mapping[str, Any]) -> NumberedTable:
     """A new row of `model` numbered from its id (CLI-000123, CON-000123): inserted with a stand-in
     number, which the id then replaces, so numbers are unique however many rows are created at once.
     Its createdAt and updatedAt are one instant."""
     now = next_updated_at(None)
-    row = model(**{number_column: pending_number()}, created_at=now, updated_at=now, **values)
+    assigned: dict[str, Any] = {number_column: pending_number(), "created_at": now, "updated_at": now}
+    row = model(**assigned, **values)
     session.add(row)
     await session.flush()
-    setattr(row, number_column, model.assigned_number(row.id))
+    setattr(row, number_column, model.assigned_number(stored_id(row)))
     return row

@@ -21,6 +21,7 @@ from resolvers import (
     update_account,
     update_contact,
 )
+from resolvers.context import RequestInfo
 from resolvers.pipeline import MutationDef, mutation_field
 
 MUTATIONS: tuple[MutationDef, ...] = (
@@ -41,7 +42,7 @@ class MayWrite(BasePermission):
     message = "this token may only read: mutations need a token with the WRITE scope"
     error_extensions = {"code": RequestErrorCode.FORBIDDEN}
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+    def has_permission(self, source: Any, info: RequestInfo, **kwargs: Any) -> bool:
         return info.context.principal.may(Scope.WRITE)
 
 

@@ -31,7 +31,7 @@ from strawberry.utils.str_converters import to_camel_case
 from models import ActivityLog, Relation, Table
 from models.types import utcnow
 from resolvers import validation
-from resolvers.context import RequestContext
+from resolvers.context import RequestContext, RequestInfo
 from resolvers.errors import ErrorCode, Problems, UserError
 from resolvers.transaction import read_back, read_back_children, read_session, write_session
 from schema.node import global_id, to_node
@@ -248,7 +248,7 @@ def mutation_field(definition: MutationDef, permission_classes: list[type]) -> A
     """The Mutation type's field of a definition, run by the pipeline."""
     payload = payload_type(definition)
 
-    async def resolve(info: strawberry.Info, input: Any) -> Any:
+    async def resolve(info: RequestInfo, input: Any) -> Any:
         return payload(**await run(definition, info.context, input))
 
     resolve.__annotations__ = {

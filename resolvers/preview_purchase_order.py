@@ -10,10 +10,10 @@ import typing
 from typing import Annotated, Any, Optional
 
 import strawberry
-from sqlmodel import SQLModel
 
-from models import PurchaseOrder, PurchaseOrderLine, referenced_model
+from models import PurchaseOrder, PurchaseOrderLine, Table, referenced_model
 from resolvers.add_purchase_order import MUTATION, AddPurchaseOrderInput
+from resolvers.context import RequestInfo
 from resolvers.errors import UserError
 from resolvers.pipeline import as_stored, check_only
 from schema.node import global_id
@@ -23,7 +23,7 @@ from schema.types import TaxBreakdownEntry, graphql_annotation, tax_breakdown_en
 _ASSIGNED = {"id", "number", "created_at", "purchase_order_id"}
 
 
-def _preview_of(model: type[SQLModel], name: str, description: str, extra: dict[str, tuple[Any, Any]]) -> type:
+def _preview_of(model: type[Table], name: str, description: str, extra: dict[str, tuple[Any, Any]]) -> type:
     """A plain GraphQL type with the columns of `model` (a foreign key as the global id it points at)
     plus `extra` fields: the columns are declared once, in the model."""
     namespace: dict[str, Any] = {"__annotations__": {}}
@@ -72,7 +72,7 @@ class PreviewPurchaseOrderPayload:
     )
 
 
-def _plain(cls: type, row: SQLModel) -> Any:
+def _plain(cls: type, row: Table) -> Any:
     """The preview object of an unsaved ORM row."""
     values = {}
     for name in typing.get_type_hints(cls):
@@ -87,7 +87,7 @@ def _plain(cls: type, row: SQLModel) -> Any:
 
 
 async def preview_purchase_order(
-    info: strawberry.Info,
+    info: RequestInfo,
     input: Annotated[AddPurchaseOrderInput, strawberry.argument(description="The input addPurchaseOrder would get.")],
 ) -> PreviewPurchaseOrderPayload:
     problems, checked = await check_only(MUTATION, info.context, input)

@@ -1,7 +1,7 @@
 """Root queries: one account or contact, the root lists, and Relay node lookups."""
 
 import asyncio
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TypeVar
 
 import strawberry
 
@@ -9,6 +9,7 @@ from loaders import sql
 from loaders.errors import UserInputError
 from loaders.paging import MAX_PAGE
 from models import NODE_MODELS, Account, Contact, Table, Vendor
+from resolvers.context import RequestInfo
 from resolvers.duplicate_account import duplicate_account_draft
 from resolvers.preview_purchase_order import preview_purchase_order
 from resolvers.sat_catalogs import SatCatalogs, sat_catalogs
@@ -20,9 +21,11 @@ AccountType = NODE_TYPES["Account"]
 ContactType = NODE_TYPES["Contact"]
 VendorType = NODE_TYPES["Vendor"]
 ID_ARG = Annotated[strawberry.ID, strawberry.argument(description="Global id, as returned in `id`.")]
+T = TypeVar("T")
 
 
-async def _node(info: strawberry.Info, global_id: str, expected: Optional[type[Table]] = None) -> Optional[Node]:
+async def _node(info: RequestInfo, global_id: str, expected: Optional[type[Table]] = None) -> Optional[Node]:
+    model: Optional[type[Table]]
     if expected is not None:
         model, pk = expected, pk_of(global_id, expected)
         if pk is None:
@@ -59,51 +62,77 @@ class SearchResult:
     )
 
 
+async def account_by_id(info: RequestInfo, id: ID_ARG) -> Optional[AccountType]:  # type: ignore[valid-type]
+    return await _node(info, id, Account)
+
+
+async def contact_by_id(info: RequestInfo, id: ID_ARG) -> Optional[ContactType]:  # type: ignore[valid-type]
+    return await _node(info, id, Contact)
+
+
+async def search_result(
+    info: RequestInfo,
+    text: Annotated[str, strawberry.argument(description="At least 2 characters.")],
+    first: Annotated[int, strawberry.argument(description=f"Results of each kind, 1..{MAX_PAGE}.")] = 10,
+) -> SearchResult:
+    if len(text.strip()) < 2:
+        raise UserInputError("search text needs at least 2 characters")
+    if "\x00" in text:
+        raise UserInputError("search text cannot contain the NUL character (U+0000)")
+    if not 1 <= first <= MAX_PAGE:
+        raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
+    loaders = info.context.loaders
+    accounts = await loaders.rows(sql.search(Account, text.strip(), first, loaders.reader.dialect))
+    contacts = await loaders.rows(sql.search(Contact, text.strip(), first, loaders.reader.dialect))
+    vendors = await loaders.rows(sql.search(Vendor, text.strip(), first, loaders.reader.dialect))
+    return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts),
+                        vendors=to_nodes(VendorType, vendors))
+
+
+async def node_by_id(info: RequestInfo, id: ID_ARG) -> Optional[Node]:
+    return await _node(info, id)
+
+
+async def nodes_by_id(
+    info: RequestInfo,
+    ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Global ids (at most {MAX_NODE_IDS}).")],
+) -> list[Optional[Node]]:
+    if len(ids) > MAX_NODE_IDS:
+        raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
+    return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+
+
+def _with_root_lists(query: type[T]) -> type[T]:
+    """The Query class with its root lists, `accounts`, `invoices`, ...: every type's whole table as a
+    connection, for BI tools."""
+    for type_name, model in NODE_MODELS.items():
+        label = model.label.rstrip(".")
+        setattr(query, plural(type_name), root_connection_field(
+            model, CONNECTIONS[type_name], f"Every {type_name} ({label}), filtered and ordered as asked."
+        ))
+    return query
+
+
+@strawberry.type(description="Read the customer relationship graph.")
+@_with_root_lists
 class Query:
-    @strawberry.field(description="One account (cliente) by global id; null if there is none.")
-    async def account(self, info: strawberry.Info, id: ID_ARG) -> Optional[AccountType]:  # type: ignore[valid-type]
-        return await _node(info, id, Account)
-
-    @strawberry.field(description="One contact (contacto) by global id; null if there is none.")
-    async def contact(self, info: strawberry.Info, id: ID_ARG) -> Optional[ContactType]:  # type: ignore[valid-type]
-        return await _node(info, id, Contact)
-
-    @strawberry.field(
-        description="Accounts, contacts and vendors by a piece of their name, RFC or email (case and accents ignored)."
+    account = strawberry.field(
+        resolver=account_by_id, description="One account (cliente) by global id; null if there is none."
     )
-    async def search(
-        self,
-        info: strawberry.Info,
-        text: Annotated[str, strawberry.argument(description="At least 2 characters.")],
-        first: Annotated[int, strawberry.argument(description=f"Results of each kind, 1..{MAX_PAGE}.")] = 10,
-    ) -> SearchResult:
-        if len(text.strip()) < 2:
-            raise UserInputError("search text needs at least 2 characters")
-        if "\x00" in text:
-            raise UserInputError("search text cannot contain the NUL character (U+0000)")
-        if not 1 <= first <= MAX_PAGE:
-            raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-        loaders = info.context.loaders
-        accounts = await loaders.rows(sql.search(Account, text.strip(), first, loaders.reader.dialect))
-        contacts = await loaders.rows(sql.search(Contact, text.strip(), first, loaders.reader.dialect))
-        vendors = await loaders.rows(sql.search(Vendor, text.strip(), first, loaders.reader.dialect))
-        return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts),
-                            vendors=to_nodes(VendorType, vendors))
-
-    @strawberry.field(description="Any object by global id; null if it does not exist (or no longer exists).")
-    async def node(self, info: strawberry.Info, id: ID_ARG) -> Optional[Node]:
-        return await _node(info, id)
-
-    @strawberry.field(description="Objects by global id, in the order asked; null in place of one that does not exist.")
-    async def nodes(
-        self,
-        info: strawberry.Info,
-        ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Global ids (at most {MAX_NODE_IDS}).")],
-    ) -> list[Optional[Node]]:
-        if len(ids) > MAX_NODE_IDS:
-            raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
-        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
-
+    contact = strawberry.field(
+        resolver=contact_by_id, description="One contact (contacto) by global id; null if there is none."
+    )
+    search = strawberry.field(
+        resolver=search_result,
+        description="Accounts, contacts and vendors by a piece of their name, RFC or email (case and accents ignored).",
+    )
+    node = strawberry.field(
+        resolver=node_by_id, description="Any object by global id; null if it does not exist (or no longer exists)."
+    )
+    nodes = strawberry.field(
+        resolver=nodes_by_id,
+        description="Objects by global id, in the order asked; null in place of one that does not exist.",
+    )
     duplicate_account_draft = strawberry.field(
         resolver=duplicate_account_draft,
         description="The form Duplicar opens with for an account: every field duplicateAccount copies, pre-filled from "
@@ -121,16 +150,3 @@ class Query:
         description="The SAT catalogues (CFDI 4.0) of the forms' select lists: régimen fiscal, uso de CFDI, forma "
         "and método de pago, moneda; Spanish descriptions as SAT publishes them, and the rules the server applies.",
     )
-
-
-def _root_lists() -> None:
-    """`accounts`, `invoices`, ... : every type's whole table as a connection, for BI tools."""
-    for type_name, model in NODE_MODELS.items():
-        label = model.label.rstrip(".")
-        setattr(Query, plural(type_name), root_connection_field(
-            model, CONNECTIONS[type_name], f"Every {type_name} ({label}), filtered and ordered as asked."
-        ))
-
-
-_root_lists()
-Query = strawberry.type(Query, description="Read the customer relationship graph.")

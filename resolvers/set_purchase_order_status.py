@@ -28,6 +28,7 @@ from resolvers.pipeline import (
     load_version,
     next_updated_at,
 )
+from resolvers.transaction import stored_id
 from schema.node import global_id
 
 #: The states in the order an order goes through them (the enum declares them in that order).
@@ -96,7 +97,7 @@ async def _check(session: AsyncSession, input: SetPurchaseOrderStatusInput, prob
         problems.add(["id"], ErrorCode.INVALID, f"purchase order {order.number} has no contact any more, so no "
                      "history to record the change in; give it a contact first")
         return None
-    return _Plan(order.id, order.number, order.subject, contact.id, contact.account_id, order.vendor_id,
+    return _Plan(order.id, order.number, order.subject, stored_id(contact), contact.account_id, order.vendor_id,
                  order.status, input.status, order.updated_at, input.expected_updated_at is not None)
 
 

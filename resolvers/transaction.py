@@ -112,6 +112,12 @@ async def read_back_children(session: AsyncSession, relation: Relation, parent_i
     return list((await connection.execute(*sql.child_rows(relation, [parent_id], connection.dialect.name))).all())
 
 
+def stored_id(row: Table) -> int:
+    """The primary key of a row the database holds: read from it, or added and flushed."""
+    assert row.id is not None, f"{type(row).__name__} row without an id: it was never flushed"
+    return row.id
+
+
 def pending_number() -> str:
     """A unique stand-in for a number the id decides: rows are inserted, then numbered from their id."""
     return f"new-{uuid.uuid4().hex[:16]}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -163,7 +163,7 @@ def fiscal_profile(
     cfdi_use: str | None,
     payment_form: str | None,
     payment_method: Any,
-    origin: dict[str, str],
+    origin: Mapping[str, str],
 ) -> None:
     """The SAT codes fit their catalogues, each other and the RFC. `origin` says where a value
     came from when the caller did not give it (e.g. copied from another account)."""

@@ -4,6 +4,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
+import sqlalchemy as sa
 import strawberry
 
 from loaders.sql import aggregate_columns
@@ -16,11 +17,11 @@ class AggregateType:
     def __init__(self, name: str, model: type[Table], columns: list[str]) -> None:
         self.columns = columns
         table = model.__table__
-        self.scales = {c: Decimal(1).scaleb(-(table.c[c].type.scale or 0)) for c in columns}
+        self.scales = {c: _unit(table.c[c]) for c in columns}
         values_namespace: dict[str, Any] = {"__annotations__": {c: Optional[Decimal] for c in columns}}
         for column in columns:
             values_namespace[column] = strawberry.field(description=model.model_fields[column].description)
-        self.values_cls = strawberry.type(
+        self.values_cls: type[Any] = strawberry.type(
             type(f"{name}AggregateValues", (), values_namespace),
             description=f"One value per amount of {name}; null when no row has one.",
         )
@@ -32,7 +33,7 @@ class AggregateType:
             "max": strawberry.field(description="Largest values."),
             "avg": strawberry.field(description="Averages, rounded half-up to the amount's decimals."),
         }
-        self.cls = strawberry.type(
+        self.cls: type[Any] = strawberry.type(
             type(f"{name}Aggregate", (), namespace),
             description=f"Figures over every {name} row of the list that passes its filter (not just this page).",
         )
@@ -58,13 +59,19 @@ class AggregateType:
 
     def build(self, values: dict[str, Any]) -> Any:
         figures = self.figures(values)
-        obj = self.cls.__new__(self.cls)
+        obj = object.__new__(self.cls)
         obj.__dict__["count"] = figures.pop("count")
         for function, by_column in figures.items():
-            part = self.values_cls.__new__(self.values_cls)
+            part = object.__new__(self.values_cls)
             part.__dict__.update(by_column)
             obj.__dict__[function] = part
         return obj
+
+
+def _unit(column: sa.Column[Any]) -> Decimal:
+    """The smallest step of an amount column: 0.01 for money."""
+    scale = column.type.scale if isinstance(column.type, sa.Numeric) else None
+    return Decimal(1).scaleb(-(scale or 0))
 
 
 def aggregate_type(name: str, model: type[Table]) -> Optional[AggregateType]:

@@ -16,7 +16,7 @@ Under the token limit that blocked a worker for seconds (548 `contacts` fields i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 from graphql import (
     BREAK,
@@ -29,6 +29,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
+    VisitorAction,
 )
 from graphql.validation import OverlappingFieldsCanBeMergedRule
 from graphql.validation.validate import ValidationAbortedError
@@ -48,6 +49,9 @@ MAX_FRAGMENT_NESTING = 50
 #: side by side, each with ten fields and three tabs of Account, takes 24,000.
 OVERLAP_COMPARISONS = 30_000
 
+#: What holds a selection set that is an object of the response.
+_Owner: TypeAlias = OperationDefinitionNode | FragmentDefinitionNode | FieldNode
+
 
 def too_complex(message: str, limit: int, found: int | None = None, node: Node | None = None) -> GraphQLError:
     """The refusal, with the limit and (when it was counted) the figure found in `extensions`."""
@@ -57,10 +61,10 @@ def too_complex(message: str, limit: int, found: int | None = None, node: Node |
     return GraphQLError(message, node, extensions=extensions)
 
 
-def _selection_sets(document: DocumentNode) -> Iterator[tuple[Node, int]]:
+def _selection_sets(document: DocumentNode) -> Iterator[tuple[_Owner, int]]:
     """Each selection set that is an object of the response (an operation's, a fragment's, a
     field's), with its owner and its number of selections, inline fragments' included."""
-    pending: list[tuple[Node, SelectionSetNode]] = [
+    pending: list[tuple[_Owner, SelectionSetNode]] = [
         (definition, definition.selection_set) for definition in document.definitions
         if isinstance(definition, (OperationDefinitionNode, FragmentDefinitionNode))
     ]
@@ -77,7 +81,7 @@ def _selection_sets(document: DocumentNode) -> Iterator[tuple[Node, int]]:
         yield owner, count
 
 
-def _owner_name(owner: Node) -> str:
+def _owner_name(owner: _Owner) -> str:
     if isinstance(owner, FieldNode):
         return f"field `{(owner.alias or owner.name).value}`"
     if isinstance(owner, FragmentDefinitionNode):
@@ -124,9 +128,12 @@ class BoundedOverlappingFields(OverlappingFieldsCanBeMergedRule):
         if hasattr(getattr(self, "rule_context", None), "remaining_complexity_budget"):
             self.rule_context.remaining_complexity_budget = OVERLAP_COMPARISONS
 
-    def enter_selection_set(self, *args: Any) -> object:
+    # graphql-core types this method `-> None`, but a visitor's method may return BREAK: the rule stops.
+    def enter_selection_set(  # type: ignore[override]
+        self, selection_set: SelectionSetNode, key: Any, parent: Any, *args: Any
+    ) -> VisitorAction:
         try:
-            super().enter_selection_set(*args)
+            super().enter_selection_set(selection_set, key, parent, *args)
         except ValidationAbortedError:
             if self.rule_context.remaining_complexity_budget >= 0:
                 raise  # another of graphql-core's limits (its error count): not this budget

@@ -8,10 +8,11 @@ from typing import Annotated, Any, Optional
 import strawberry
 from sqlalchemy import Row
 
-from loaders.paging import MAX_PAGE, Order, PageArgs, row_cursor
+from loaders.paging import MAX_PAGE, Order
 from loaders.related import Page
 from models import Relation, Table
 from schema.aggregates import AggregateType
+from schema.cursor import page_args, row_cursor
 from schema.filters import FILTERS, ORDERS, filter_spec, order_of
 from schema.node import to_nodes
 
@@ -31,7 +32,11 @@ class PageInfo:
     end_cursor: Optional[str] = strawberry.field(description="Cursor of the last row; pass it as `after`.")
 
 
-def _new(cls: type, **values: Any) -> Any:
+#: `strawberry.Private`, applied below to build classes at run time (mypy reads it as a type only).
+_PRIVATE: Any = strawberry.Private
+
+
+def _new(cls: Any, **values: Any) -> Any:
     obj = cls.__new__(cls)
     obj.__dict__.update(values)
     return obj
@@ -41,7 +46,7 @@ class ConnectionType:
     """A generated connection type with its edge type, and how to build one from a Page."""
 
     def __init__(
-        self, name: str, node_cls: type, link_fields: dict[str, tuple[Any, str]], aggregate: Optional[AggregateType]
+        self, name: str, node_cls: Any, link_fields: dict[str, tuple[Any, str]], aggregate: Optional[AggregateType]
     ) -> None:
         self.node_cls = node_cls
         self.link_fields = tuple(link_fields)
@@ -71,14 +76,14 @@ class ConnectionType:
 
         namespace: dict[str, Any] = {
             "__annotations__": {
-                "aggregates": strawberry.Private[Callable[[], Awaitable[dict]]],
-                "nodes": list[node_cls],  # type: ignore[valid-type]
-                "rows": strawberry.Private[list],
-                "order": strawberry.Private[Order],
-                "count": strawberry.Private[Callable[[], Awaitable[int]]],
-                "maker": strawberry.Private[Any],
-                "has_next": strawberry.Private[bool],
-                "after": strawberry.Private[bool],
+                "aggregates": _PRIVATE[Callable[[], Awaitable[dict[str, Any]]]],
+                "nodes": list[node_cls],
+                "rows": _PRIVATE[list[Any]],
+                "order": _PRIVATE[Order],
+                "count": _PRIVATE[Callable[[], Awaitable[int]]],
+                "maker": _PRIVATE[Any],
+                "has_next": _PRIVATE[bool],
+                "after": _PRIVATE[bool],
             },
             "page_info": strawberry.field(resolver=page_info, description="Where this page sits in the list."),
             "nodes": strawberry.field(description="The rows of this page (edges without cursors)."),
@@ -148,11 +153,13 @@ def _edge_list(connection: Any) -> list[Any]:
 
 
 def _list_arguments(model: type[Table]) -> tuple[Any, Any]:
+    filter_type, order_type = FILTERS[model], ORDERS[model]  # built at run time: mypy cannot follow them
     filter_arg = Annotated[
-        Optional[FILTERS[model]], strawberry.argument(description="Only the rows that match (fields combine with AND).")
+        Optional[filter_type],  # type: ignore[valid-type]
+        strawberry.argument(description="Only the rows that match (fields combine with AND)."),
     ]
     order_arg = Annotated[
-        Optional[list[ORDERS[model]]],
+        Optional[list[order_type]],  # type: ignore[valid-type]
         strawberry.argument(description="Sort keys, first one first; the id breaks ties. The default order when omitted."),
     ]
     return filter_arg, order_arg
@@ -161,7 +168,7 @@ def _list_arguments(model: type[Table]) -> tuple[Any, Any]:
 def _list_request(model: type[Table], first: int, after: Optional[str], where: Any, order_by: Any) -> tuple:
     """(order, filter spec, page) of a list field's arguments; a clear error for any bad one."""
     order = order_of(model, order_by)
-    return order, filter_spec(where), PageArgs.parse(first, after, order, model.__table__)
+    return order, filter_spec(where), page_args(first, after, order, model.__table__)
 
 
 def relation_field(relation: Relation, connection: ConnectionType) -> Any:
@@ -173,8 +180,8 @@ def relation_field(relation: Relation, connection: ConnectionType) -> Any:
         info: strawberry.Info,
         first: FIRST = 20,
         after: AFTER = None,
-        filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
-        order_by: order_arg = None,
+        filter: filter_arg = None,  # type: ignore[valid-type]  # noqa: A002 - the GraphQL argument's name
+        order_by: order_arg = None,  # type: ignore[valid-type]
     ) -> connection.cls:  # type: ignore[name-defined]
         order, where, page_args = _list_request(relation.target, first, after, filter, order_by)
         loaders = info.context.loaders
@@ -208,8 +215,8 @@ def root_connection_field(model: type[Table], connection: ConnectionType, descri
         info: strawberry.Info,
         first: FIRST = 20,
         after: AFTER = None,
-        filter: filter_arg = None,  # noqa: A002 - the GraphQL argument's name
-        order_by: order_arg = None,
+        filter: filter_arg = None,  # type: ignore[valid-type]  # noqa: A002 - the GraphQL argument's name
+        order_by: order_arg = None,  # type: ignore[valid-type]
     ) -> connection.cls:  # type: ignore[name-defined]
         order, where, page_args = _list_request(model, first, after, filter, order_by)
         loaders = info.context.loaders

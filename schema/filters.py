@@ -17,17 +17,19 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import sqlalchemy as sa
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import ListTypeNode, NonNullTypeNode, TypeNode
+from graphql import ListTypeNode, NamedTypeNode, NonNullTypeNode, TypeNode
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.name_converter import NameConverter
+from strawberry.types.arguments import InputContext
+from strawberry.types.base import get_object_definition
 from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
@@ -60,7 +62,7 @@ _SIZE_RULE = (
 _NAMES = NameConverter()
 
 
-def _op(description: str, name: Optional[str] = None) -> Any:
+def _op(description: Optional[str], name: Optional[str] = None) -> Any:
     return strawberry.field(default=UNSET, description=description, name=name)
 
 
@@ -82,10 +84,14 @@ class StringFilter:
     is_null: Optional[bool] = _op("True: has no value; false: has one.")
 
 
+def _operator_annotations(kind: Any, operators: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of an operator input on values of `kind`: `operators`, then `in` and `isNull`."""
+    return {op: Optional[kind] for op in operators} | {"in_": Optional[list[kind]], "is_null": Optional[bool]}
+
+
 def _ordered_filter(name: str, kind: Any, what: str) -> type:
     namespace = {
-        "__annotations__": {op: Optional[kind] for op in ("eq", "ne", "gt", "gte", "lt", "lte")}
-        | {"in_": Optional[list[kind]], "is_null": Optional[bool]},
+        "__annotations__": _operator_annotations(kind, ("eq", "ne", "gt", "gte", "lt", "lte")),
         "eq": _op("Equal to."), "ne": _op("Not equal to."), "gt": _op("Greater than."),
         "gte": _op("Greater than or equal to."), "lt": _op("Less than."), "lte": _op("Less than or equal to."),
         "in_": _op(f"One of these (at most {MAX_IN}).", name="in"), "is_null": _op("True: has no value; false: has one."),
@@ -111,14 +117,13 @@ class OrderDirection(enum.Enum):
     DESC = strawberry.enum_value("DESC", description="Largest first (Z to A, newest first).")
 
 
-_ENUM_FILTERS: dict[type, type] = {}
+_ENUM_FILTERS: dict[type[enum.Enum], type] = {}
 
 
-def _enum_filter(enum_class: type) -> type:
+def _enum_filter(enum_class: type[enum.Enum]) -> type:
     if enum_class not in _ENUM_FILTERS:
         namespace = {
-            "__annotations__": {"eq": Optional[enum_class], "ne": Optional[enum_class],
-                                "in_": Optional[list[enum_class]], "is_null": Optional[bool]},
+            "__annotations__": _operator_annotations(enum_class, ("eq", "ne")),
             "eq": _op("Equal to."), "ne": _op("Not equal to."),
             "in_": _op("One of these.", name="in"), "is_null": _op("True: has no value; false: has one."),
         }
@@ -168,7 +173,7 @@ def _list_too_long(kind: str, items: int) -> UserInputError:
     return UserInputError(f"filter too large: `{kind}` takes at most {MAX_LIST_ITEMS} filters, got {items}")
 
 
-def _from_input(cls: type, value: Mapping[str, Any], context: Any) -> Any:
+def _from_input(cls: type[Any], value: Mapping[str, Any], context: InputContext) -> Any:
     """How Strawberry turns a filter argument into a Python value: straight into its spec.
 
     Its own conversion builds an input object per filter, visiting every field of the type (~150 µs
@@ -183,12 +188,12 @@ def _from_input(cls: type, value: Mapping[str, Any], context: Any) -> Any:
     else:
         spec = _spec(value, cls._plan, 0, _Size())
         built_before[key] = (value, spec)  # holding the dict keeps its id from naming another
-    built = cls.__new__(cls)
+    built = object.__new__(cls)
     built._filter_spec = spec
     return built
 
 
-def _specs_of(request: Any) -> dict[tuple[type, int], tuple[Mapping[str, Any], Optional[Spec]]]:
+def _specs_of(request: Any) -> dict[tuple[type[Any], int], tuple[Mapping[str, Any], Optional[Spec]]]:
     """The specs built so far in this request, kept on its context: they go with the request."""
     specs = getattr(request, "filter_specs", None)
     if specs is None:
@@ -233,8 +238,6 @@ def _spec(value: Mapping[str, Any], plan: Plan, depth: int, size: _Size) -> Opti
     return combine(*parts)
 
 
-
-
 class _Column:
     """A filterable column (or the id): what a condition's values become, and which it refuses."""
 
@@ -244,7 +247,7 @@ class _Column:
         kind = model.__table__.c[name].type
         self.enum_class = kind.enum_class if isinstance(kind, sa.Enum) else None
         # Beyond NUMERIC(p, s) no row can match, and PostgreSQL would refuse to compare.
-        self.limit = Decimal(10) ** (kind.precision - kind.scale) if isinstance(kind, sa.Numeric) and kind.precision else None
+        self.limit = Decimal(10) ** (kind.precision - (kind.scale or 0)) if isinstance(kind, sa.Numeric) and kind.precision else None
 
     def value(self, value: Any) -> Any:
         if self.ids:
@@ -264,7 +267,7 @@ class _Column:
 
 def _operators(column: _Column, given: Mapping[str, Any], size: _Size) -> list[Spec]:
     size.add(1)
-    specs = []
+    specs: list[Spec] = []
     for op in Op:
         value = given.get(op.value)
         if value is None:
@@ -289,8 +292,8 @@ def _id(model: type[Table], value: str) -> int:
     return pk
 
 
-def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
-    shells = {model: type(f"{name}Filter", (), {}) for name, model in NODE_MODELS.items()}
+def _build() -> tuple[dict[type[Table], type[Any]], dict[type[Table], type]]:
+    shells: dict[type[Table], type[Any]] = {model: type(f"{name}Filter", (), {}) for name, model in NODE_MODELS.items()}
     orders: dict[type[Table], type] = {}
     for name, model in NODE_MODELS.items():
         cls, plan = shells[model], Plan(model)
@@ -324,7 +327,8 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
                     + (f" ({relation.label})." if relation.label else f". {relation.description}")
                 )
                 plan.fields[relation.field] = ("some", relation)
-        annotations |= {"and_": Optional[list[cls]], "or_": Optional[list[cls]], "not_": Optional[cls]}
+        # `cls` is a class made at run time: Strawberry reads these annotations, mypy cannot.
+        annotations |= {"and_": Optional[list[cls]], "or_": Optional[list[cls]], "not_": Optional[cls]}  # type: ignore[valid-type]
         namespace |= {
             "and_": _op(f"Every one of these holds (at most {MAX_LIST_ITEMS}).", name="and"),
             "or_": _op(f"At least one of these holds (at most {MAX_LIST_ITEMS}).", name="or"),
@@ -339,7 +343,7 @@ def _build() -> tuple[dict[type[Table], type], dict[type[Table], type]]:
             f"Which {name} rows to keep. Fields combine with AND. A filter holds {_SIZE_RULE}, "
             f"and nests at most {MAX_NESTING} levels."
         ))
-        definition = cls.__strawberry_definition__
+        definition = get_object_definition(cls, strict=True)
         plan.rename({field.python_name: _NAMES.from_field(field) for field in definition.fields})
         definition.from_input = _from_input
         orders[model] = _order_input(name, model, sortable)
@@ -355,10 +359,9 @@ def _sort_key(model: type[Table], column: str) -> Any:
 
 
 def _order_input(name: str, model: type[Table], columns: list[str]) -> type:
-    fields = strawberry.enum(
-        enum.Enum(f"{name}OrderField", {column.upper(): _sort_key(model, column) for column in columns}),
-        description=f"What a list of {name} rows can be sorted by.",
-    )
+    # A cast: mypy reads enum.Enum's functional form only with a literal name.
+    members = cast(type[enum.Enum], enum.Enum(f"{name}OrderField", {c.upper(): _sort_key(model, c) for c in columns}))
+    fields = strawberry.enum(members, description=f"What a list of {name} rows can be sorted by.")
     namespace = {
         "__annotations__": {"field": fields, "direction": OrderDirection},
         "field": strawberry.field(description="The column."),
@@ -388,11 +391,12 @@ def order_of(model: type[Table], order_by: Optional[list[Any]]) -> Order:
 def _named(type_node: TypeNode) -> str:
     while isinstance(type_node, (NonNullTypeNode, ListTypeNode)):
         type_node = type_node.type
-    return type_node.name.value  # type: ignore[attr-defined]
+    assert isinstance(type_node, NamedTypeNode)  # the only other kind of type reference
+    return type_node.name.value
 
 
 _FILTER_TYPE_NAMES = frozenset(
-    cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+    get_object_definition(cls, strict=True).name
     for cls in (*FILTERS.values(), *_ENUM_FILTERS.values(), IDFilter, StringFilter, IntFilter, DecimalFilter,
                 DateFilter, DateTimeFilter, BooleanFilter)
 )
@@ -421,7 +425,7 @@ class FilterLimits(SchemaExtension):
     """Refuses, before any variable is coerced, an operation whose filter variables break the limits.
     Register it before NodeBudget, which coerces the variables to price the query."""
 
-    def on_execute(self) -> Any:
+    def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         operation = get_operation_ast(context.graphql_document, context.operation_name) if context.graphql_document else None
         variables = context.variables

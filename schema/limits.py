@@ -59,7 +59,7 @@ def spread_names(selection_set: SelectionSetNode) -> list[str]:
         for selection in pending.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 names.append(selection.name.value)
-            elif selection.selection_set is not None:
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set is not None:
                 pending.append(selection.selection_set)
     return names
 
@@ -105,6 +105,7 @@ def per_fragment(
 def _depth(selection_set: SelectionSetNode, fragments: dict[str, tuple[int, FieldNode | None]]) -> tuple[int, FieldNode | None]:
     """How many levels the fields of a selection set nest below it, and its deepest field."""
     deepest: tuple[int, FieldNode | None] = (0, None)
+    depth: tuple[int, FieldNode | None]
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             # An introspection field's own selections are GraphQL's, not the data's: they do not count.
@@ -115,7 +116,7 @@ def _depth(selection_set: SelectionSetNode, fragments: dict[str, tuple[int, Fiel
                 depth = (1 + below, field)
         elif isinstance(selection, InlineFragmentNode):
             depth = _depth(selection.selection_set, fragments)
-        else:
+        elif isinstance(selection, FragmentSpreadNode):
             depth = fragments.get(selection.name.value, (0, None))
         if depth[0] > deepest[0] or deepest[1] is None:
             deepest = depth
@@ -130,7 +131,7 @@ def _aliases(selection_set: SelectionSetNode, fragments: dict[str, int]) -> int:
             total += _aliases(selection.selection_set, fragments) if selection.selection_set else 0
         elif isinstance(selection, InlineFragmentNode):
             total += _aliases(selection.selection_set, fragments)
-        elif selection.name.value not in spread:
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
             spread.add(selection.name.value)
             total += fragments.get(selection.name.value, 0)
     return total
@@ -207,11 +208,10 @@ COST_CACHE_SIZE = 512
 _COSTS = IdentityCache(COST_CACHE_SIZE)
 
 
-def cached_requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
+def cached_requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]) -> int:
     """`requested_nodes`, remembered per document and sizing variables (at most COST_CACHE_SIZE documents)."""
-    found, entry = _COSTS.get(document)
-    if not found:
-        entry = _COSTS.put(_Costs(document), document)
+    found, cached = _COSTS.get(document)
+    entry: _Costs = cached if found else _COSTS.put(_Costs(document), document)
     key = (operation_name, *(_frozen(variables.get(name)) for name in entry.sizing))
     cost = entry.costs.get(key)
     if cost is None:
@@ -221,13 +221,13 @@ def cached_requested_nodes(schema: GraphQLSchema, document: DocumentNode, operat
     return cost
 
 
-def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict) -> int:
+def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]) -> int:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
     # The values execution will use: the variables sent, with the defaults of those not sent.
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
-    variables = {} if isinstance(coerced, list) else getattr(coerced, "coerced", coerced)  # a list: errors
+    variables = {} if isinstance(coerced, list) else coerced.coerced  # a list: errors
 
     # A fragment's cost under `first`s multiplying to m is m times its cost under none.
     def fragment_cost(fragment: FragmentDefinitionNode, costs: dict[str, int]) -> int:
@@ -240,7 +240,7 @@ def requested_nodes(schema: GraphQLSchema, document: DocumentNode, operation_nam
 
 
 def _cost(schema: GraphQLSchema, selection_set: SelectionSetNode, parent: Any, multiplier: int,
-          fragment_costs: dict[str, int], variables: dict) -> int:
+          fragment_costs: dict[str, int], variables: dict[str, Any]) -> int:
     total, spread = 0, set()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
@@ -257,13 +257,13 @@ def _cost(schema: GraphQLSchema, selection_set: SelectionSetNode, parent: Any, m
         elif isinstance(selection, InlineFragmentNode):
             condition = schema.get_type(selection.type_condition.name.value) if selection.type_condition else parent
             total += _cost(schema, selection.selection_set, condition, multiplier, fragment_costs, variables)
-        elif selection.name.value not in spread:
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
             spread.add(selection.name.value)
             total += multiplier * fragment_costs.get(selection.name.value, 0)
     return total
 
 
-def _page_size(field: Any, node: FieldNode, variables: dict) -> int | None:
+def _page_size(field: Any, node: FieldNode, variables: dict[str, Any]) -> int | None:
     given = {argument.name.value: argument.value for argument in node.arguments or ()}
     if "first" in field.args:
         default = field.args["first"].default_value
@@ -289,10 +289,12 @@ class NodeBudget(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        operation = get_operation_ast(context.graphql_document, context.operation_name) if context.graphql_document else None
-        if isinstance(operation, OperationDefinitionNode) and context.result is None:  # None: not refused already
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        # result None: not refused already
+        if document is not None and isinstance(operation, OperationDefinitionNode) and context.result is None:
             self.cost = cached_requested_nodes(
-                context.schema._schema, context.graphql_document, context.operation_name, context.variables or {}
+                context.schema._schema, document, context.operation_name, context.variables or {}
             )
             # The budget is per HTTP request: the operations of a batch share it.
             request = context.context
@@ -314,12 +316,12 @@ class NodeBudget(SchemaExtension):
             elif request is not None and hasattr(request, "requested_nodes"):
                 request.requested_nodes = spent
         heavy = (
-            self.heavy_gate is not None and self.cost is not None and self.heavy_cost is not None
+            self.cost is not None and self.heavy_cost is not None
             and self.cost > self.heavy_cost and context.result is None
             and operation is not None and operation.operation == OperationType.QUERY
         )
-        if heavy:
-            async with self.heavy_gate:  # type: ignore[union-attr]
+        if heavy and self.heavy_gate is not None:
+            async with self.heavy_gate:
                 yield
         else:
             yield

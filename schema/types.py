@@ -110,7 +110,7 @@ def _tax_breakdown_field(lines: Relation) -> Any:
     return strawberry.field(resolver=resolve, description="Taxes grouped per tax, as the CFDI lists its traslados.")
 
 
-def _back_link(column: str, target_cls: type, target_model: type[Table], description: str, required: bool) -> Any:
+def _back_link(column: str, target_cls: type, target_model: type[Table], description: Optional[str], required: bool) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> Optional[target_cls]:  # type: ignore[valid-type]
         key = getattr(root, column)
         if key is None:
@@ -123,9 +123,13 @@ def _back_link(column: str, target_cls: type, target_model: type[Table], descrip
     return strawberry.field(resolver=resolve, description=description)
 
 
-def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
+#: The annotation of a foreign key column: kept on the node, not a GraphQL field.
+_FOREIGN_KEY = strawberry.Private[Optional[int]]
+
+
+def _build() -> tuple[dict[str, type[Any]], dict[str, ConnectionType]]:
     # Empty classes first, so fields can refer to any type (Account <-> Contact) before decoration.
-    shells = {name: type(name, (Node,), {"graphql_name": name}) for name in NODE_MODELS}
+    shells: dict[str, type[Any]] = {name: type(name, (Node,), {"graphql_name": name}) for name in NODE_MODELS}
     by_model = {model: shells[name] for name, model in NODE_MODELS.items()}
     connections: dict[str, ConnectionType] = {}
 
@@ -153,7 +157,7 @@ def _build() -> tuple[dict[str, type], dict[str, ConnectionType]]:
                 continue
             column = model.__table__.c[field_name]
             if column.foreign_keys:
-                annotations[field_name] = strawberry.Private[Optional[int]]
+                annotations[field_name] = _FOREIGN_KEY
                 target_model = referenced_model(column)
                 link = _back_link(field_name, by_model[target_model], target_model, info.description, not column.nullable)
                 setattr(cls, field_name.removesuffix("_id"), link)

@@ -21,9 +21,18 @@ from models import ApiToken, Scope
 from models.types import utcnow
 from service.db import WRITE
 
+
+def _declared_length(column: sa.Column[Any]) -> int:
+    """The n of a VARCHAR(n) column (SQLModel declares it as an AutoString that wraps a String)."""
+    declared = column.type
+    string = declared.impl_instance if isinstance(declared, sa.TypeDecorator) else declared
+    assert isinstance(string, sa.String) and string.length is not None, f"{column} is not a VARCHAR(n)"
+    return string.length
+
+
 PREFIX = "crm_"
 #: Longest name a token may have: the column's length.
-MAX_NAME_LENGTH: int = ApiToken.__table__.c.name.type.length
+MAX_NAME_LENGTH = _declared_length(ApiToken.__table__.c.name)
 #: Longest lifetime a token may be given; one that should never expire is made without one.
 MAX_LIFETIME_DAYS = 3650
 #: What each scope includes: admin may do all that write may, write all that read may.

@@ -88,9 +88,9 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
                 now = dt.datetime.now(dt.UTC)
                 for row in await list_tokens(engine):
                     state = ("revoked" if row.revoked_at else "expired" if row.expires_at and row.expires_at <= now else "live")
-                    scopes = ",".join(scope.value for scope in row.scopes)
-                    expires = row.expires_at.isoformat() if row.expires_at else "never"
-                    print(f"{row.prefix}...  {row.name:<24} {scopes:<16} {state:<8} expires {expires}")
+                    held = ",".join(scope.value for scope in row.scopes)
+                    until = row.expires_at.isoformat() if row.expires_at else "never"
+                    print(f"{row.prefix}...  {row.name:<24} {held:<16} {state:<8} expires {until}")
             else:
                 revoked = await revoke_tokens(engine, args.name)
                 print(f"revoked {revoked} token(s) named or starting {args.name!r}")
@@ -199,9 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_schema)
 
-    settings = commands.add_parser("settings", help="every setting: its variable, value and where it came from (secrets hidden)")
-    settings.add_argument("--describe", action="store_true", help="also each setting's meaning and form")
-    settings.set_defaults(handler=_settings)
+    settings_command = commands.add_parser(
+        "settings", help="every setting: its variable, value and where it came from (secrets hidden)")
+    settings_command.add_argument("--describe", action="store_true", help="also each setting's meaning and form")
+    settings_command.set_defaults(handler=_settings)
 
     args = parser.parse_args(argv)
     if args.handler is None:
@@ -213,8 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"crmgraph: {problem}", file=sys.stderr)
         return 2
-    if args.database and (problem := _database_problem(settings.database_url)):
-        line = f"crmgraph: cannot reach the database at {_safe_url(settings.database_url)}: {problem}"
+    if args.database and (unreachable := _database_problem(settings.database_url)):
+        line = f"crmgraph: cannot reach the database at {_safe_url(settings.database_url)}: {unreachable}"
         if args.database == "required":
             print(line, file=sys.stderr)
             return 1

@@ -114,7 +114,9 @@ def _begin_sqlite(connection: Connection) -> None:
     Sent on the driver's cursor: transaction control is not a query of the request.
     """
     statement = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN"
-    cursor = connection.connection.dbapi_connection.cursor()
+    driver = connection.connection.dbapi_connection
+    assert driver is not None  # a connection that begins is checked out, so its driver connection is open
+    cursor = driver.cursor()
     try:
         cursor.execute(statement)
     finally:

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-#: The logger of our unexpected errors (service/app.py, schema/errors.py).
+#: The logger of our unexpected errors (service/view.py, schema/errors.py).
 ERRORS = "crmgraph.errors"
 #: The logger of the one line per request to /graphql (service/observation.py).
 REQUESTS = "crmgraph.requests"

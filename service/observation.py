@@ -212,7 +212,7 @@ def outcome(answer: Any, codes: list[str], status: int) -> str:
     internal_error (ours: masked, with a request id in the log)."""
     if RequestErrorCode.INTERNAL_SERVER_ERROR in codes or status == 500:
         return INTERNAL_ERROR
-    errors = answer.get("errors") if isinstance(answer, dict) else None
+    errors = (answer.get("errors") if isinstance(answer, dict) else None) or []
     before_execution = bool(errors) and answer.get("data") is None and all(
         not isinstance(e, dict) or "path" not in e for e in errors
     )

@@ -30,10 +30,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse, validate
+from graphql import GraphQLError, GraphQLSchema, parse, validate
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from loaders.database import database_trouble
 from loaders.errors import RETRY_AFTER_SECONDS, RequestErrorCode

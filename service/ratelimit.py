@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -35,6 +35,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from starlette.responses import Response
+from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
 from loaders.errors import RequestErrorCode
@@ -159,6 +160,10 @@ class RedisBuckets:
         await self.client.aclose()
 
 
+#: The Strawberry schema `RateLimits.install` is given, and gives back.
+_AnySchema = TypeVar("_AnySchema", bound=Schema)
+
+
 class RateLimits:
     """The rate limits of one worker: `charge` a token's operation, answer `Verdict`s."""
 
@@ -175,7 +180,7 @@ class RateLimits:
     def from_settings(cls, settings: Any) -> RateLimits:
         return cls(settings.rate_limit, settings.redis_url)
 
-    def install(self, schema: Any) -> Any:
+    def install(self, schema: _AnySchema) -> _AnySchema:
         """The schema, metering its operations when there is a limit (0: none, and no `rateLimit` extension)."""
         if self.limit > 0:
             schema.extensions = (*schema.extensions, lambda: MeteredOperations(self))  # last: after NodeBudget

@@ -4,12 +4,15 @@ executor of `schema/`, configured by the settings (passed on as plain values).""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -30,10 +33,10 @@ from service.settings import Settings
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     # The rule classes are made once: ValidatedDocuments keys on them, so a document is validated once.
-    limits = [depth_limit(settings.max_depth), alias_limit(settings.max_aliases)]
+    limits: list[type[ASTValidationRule]] = [depth_limit(settings.max_depth), alias_limit(settings.max_aliases)]
     # One per worker: how many heavy queries run at once (see NodeBudget).
     heavy_gate = asyncio.Semaphore(settings.heavy_concurrency)
-    extensions = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ParserCache,
         lambda: ValidatedDocuments(hide_suggestions=not settings.introspection),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
@@ -49,7 +52,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
         query=Query,
         mutation=Mutation,
         types=[*NODE_TYPES.values(), RequestErrorCode],
-        scalar_overrides=SCALAR_OVERRIDES,
+        # A copy only for mypy: Strawberry types the keys `object`, SCALAR_OVERRIDES is inferred keyed by `type`.
+        scalar_overrides={python_type: scalar for python_type, scalar in SCALAR_OVERRIDES.items()},
         config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
         extensions=extensions,
         execution_context_class=compiled_execution_context(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 import annotated_types
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError
-from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'var' / 'crmgraph.db'}"
@@ -208,7 +209,14 @@ class Settings(BaseSettings):
     _from_environment: bool = PrivateAttr(False)
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, **_others: Any) -> tuple:
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         # `Settings(...)` is only what its caller says: a test's or the bench's settings must not change
         # with the shell they run in. from_env() reads the environment itself.
         return (init_settings,)
@@ -273,11 +281,11 @@ def hide_password(url: str) -> str:
 OTHER_VARIABLES = frozenset({"CRMGRAPH_MIGRATE_ON_START", "CRMGRAPH_DB_WAIT_SECONDS", "CRMGRAPH_TEST_PG"})
 
 
-def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     """CRMGRAPH_* variables that are no setting (a typo such as CRMGRAPH_MAXDEPTH is otherwise silently ignored)."""
-    environ = os.environ if environ is None else environ
+    variables = os.environ if environ is None else environ
     known = {Settings.env_name(name) for name in Settings.model_fields} | OTHER_VARIABLES
-    return sorted(name for name in environ if name.upper().startswith(ENV_PREFIX) and name.upper() not in known)
+    return sorted(name for name in variables if name.upper().startswith(ENV_PREFIX) and name.upper() not in known)
 
 
 def expected_form(name: str) -> str:

@@ -106,3 +106,25 @@ async def test_root_lists_page_through_every_account_once(gql, factory) -> None:
         ids = (await connection.execute(sa.select(Account.__table__.c.id))).scalars().all()
     assert sorted(seen) == sorted(gid("Account", i) for i in ids)
     assert len(seen) == len(set(seen)) == page["totalCount"]
+
+
+async def test_a_failing_field_leaves_the_siblings_that_share_its_rows_their_answer(gql, factory) -> None:
+    """graphql-core cancels the sibling fields of a field that fails. The contact's `account` is
+    cancelled there, while the invoice's `account` waits for the same row: it must still get it."""
+    account = await factory.insert(Account)
+    contact = await factory.insert(Contact, account_id=account)
+    invoice = await factory.insert(Invoice, account_id=account)
+    response = await gql(
+        """query($invoice: ID!, $contact: ID!, $wrong: ID!) {
+             node(id: $invoice) { ... on Invoice { account { name } } }
+             nodes(ids: [$contact]) {
+               ... on Contact { account { name } emails(filter: {id: {eq: $wrong}}) { totalCount } }
+             }
+           }""",
+        {"invoice": gid("Invoice", invoice), "contact": gid("Contact", contact), "wrong": gid("Account", account)},
+    )
+    assert response.status == 200
+    assert response.body["data"]["node"]["account"]["name"]
+    assert response.body["data"]["nodes"] == [None]
+    (error,) = response.errors
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "not an id of a Email" in error["message"]

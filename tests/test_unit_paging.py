@@ -1,5 +1,5 @@
-"""loaders/paging.py on its own: how an order is read, cursors that round-trip through the API's
-opaque form, a clear refusal for any cursor this API did not make, and the bounds of `first`."""
+"""loaders/paging.py and schema/cursor.py on their own: how an order is read, cursors that round-trip
+through the API's opaque form, a clear refusal for any cursor this API did not make, and the bounds of `first`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from loaders.errors import UserInputError
-from loaders.paging import MAX_PAGE, Order, OrderTerm, PageArgs, decode_cursor, row_cursor
+from loaders.paging import MAX_PAGE, Order, OrderTerm, PageArgs
 from models import Account, Contact, Invoice
 from models.enums import InvoiceStatus
+from schema.cursor import decode_cursor, page_args, row_cursor
 
 INVOICE = Invoice.__table__
 ACCOUNT = Account.__table__
@@ -198,22 +199,22 @@ def test_a_long_foreign_signature_is_cut_in_the_message() -> None:
 
 @pytest.mark.parametrize("first", [1, 2, MAX_PAGE])
 def test_first_within_bounds_is_taken(first: int) -> None:
-    assert PageArgs.parse(first, None, Order.parse(("-date",)), INVOICE) == PageArgs(first)
+    assert page_args(first, None, Order.parse(("-date",)), INVOICE) == PageArgs(first)
 
 
 @pytest.mark.parametrize("first", [0, -1, MAX_PAGE + 1, 10**9])
 def test_first_out_of_bounds_is_refused(first: int) -> None:
     with pytest.raises(UserInputError) as raised:
-        PageArgs.parse(first, None, Order.parse(("-date",)), INVOICE)
+        page_args(first, None, Order.parse(("-date",)), INVOICE)
     assert raised.value.message == f"first must be between 1 and {MAX_PAGE}, got {first}"
 
 
 def test_page_args_decode_the_after_cursor() -> None:
     order = Order.parse(("-date",))
     cursor = row_cursor(order, SimpleNamespace(date=dt.date(2026, 1, 31), id=11))
-    assert PageArgs.parse(10, cursor, order, INVOICE) == PageArgs(10, (dt.date(2026, 1, 31), 11))
+    assert page_args(10, cursor, order, INVOICE) == PageArgs(10, (dt.date(2026, 1, 31), 11))
 
 
 def test_page_args_refuse_a_bad_after_cursor() -> None:
     with pytest.raises(UserInputError, match="invalid cursor"):
-        PageArgs.parse(10, "garbage", Order.parse(("-date",)), INVOICE)
+        page_args(10, "garbage", Order.parse(("-date",)), INVOICE)

@@ -26,7 +26,10 @@ from graphql.language import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loaders.caches import IdentityCache
-from schema.compiled.plan import BACKREF, Planner, RootPlan, Run, Unsupported
+from schema.compiled.arguments import BACKREF
+from schema.compiled.plan import Planner, Unsupported
+from schema.compiled.roots import RootPlan
+from schema.compiled.run import Run
 
 log = logging.getLogger("crmgraph.compiled")
 
@@ -48,7 +51,7 @@ def _directive_variables(selection_set: SelectionSetNode | None, fragments: dict
     for selection in selection_set.selections if selection_set else ():
         for directive in selection.directives or ():
             if directive.name.value in ("include", "skip"):
-                names.update(a.value.name.value for a in directive.arguments if isinstance(a.value, VariableNode))
+                names.update(a.value.name.value for a in directive.arguments or () if isinstance(a.value, VariableNode))
         if isinstance(selection, (FieldNode, InlineFragmentNode)):
             names |= _directive_variables(selection.selection_set, fragments, seen)
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
@@ -103,6 +106,7 @@ def compiled_execution_context(
             planner = self._planner()
             try:
                 root_type = self.schema.query_type
+                assert root_type is not None  # only query operations are planned
                 collected = collect_fields(
                     self.schema, self.fragments, self.variable_values, root_type, self.operation, self.hide_suggestions
                 )

@@ -64,6 +64,10 @@ _PLANS = records("finance", "plans", "name", "lowest_monthly", "highest_monthly"
 _WAREHOUSES = pool("operations", "warehouses")
 
 
+#: (date, amount) of one installment of a PPD invoice, paid by a payment CFDI.
+_Installment = tuple[date, Decimal]
+
+
 @dataclass(slots=True, frozen=True)
 class _Invoiced:
     """An invoice as the credit notes, payments and cash flows of its account refer to it."""
@@ -74,8 +78,8 @@ class _Invoiced:
     tax_total: Decimal
     total: Decimal
     status: InvoiceStatus
-    #: (date, amount) of each installment paid by a payment CFDI, in order; none for a PUE invoice.
-    installments: tuple[tuple[date, Decimal], ...] = ()
+    #: each installment paid by a payment CFDI, in order; none for a PUE invoice.
+    installments: tuple[_Installment, ...] = ()
 
 
 @dataclass(slots=True)
@@ -173,7 +177,7 @@ def _invoice(seeder: Seeder, rng: random.Random, account: SeededAccount) -> _Inv
     return _Invoiced(invoice_id, issued, net, totals["tax_total"], total, status, installments)
 
 
-def _installments(rng: random.Random, back: int, paid: Decimal) -> tuple[tuple[date, Decimal], ...]:
+def _installments(rng: random.Random, back: int, paid: Decimal) -> tuple[_Installment, ...]:
     """`paid` in 1-4 equal installments (the last takes the odd cents), about a month apart from
     the issue date `back` days before the anchor, none after it."""
     if paid <= 0:
