@@ -22,7 +22,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
-from loaders.errors import UserInputError
 from loaders.filters import fold_text
 from models import Account
 from resolvers import accounts, validation
@@ -31,7 +30,7 @@ from resolvers.context import RequestContext, RequestInfo
 from resolvers.errors import ErrorCode, Problems
 from resolvers.pipeline import Log, MutationDef, changes
 from resolvers.transaction import stored_id
-from schema.node import global_id, pk_of
+from schema.node import expected_pk, global_id
 
 #: The fields a duplicate takes from its source (docs/domain.md §6, "Duplicar").
 COPIED_FIELDS = (
@@ -171,10 +170,7 @@ async def duplicate_account_draft(
     source_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the account to duplicate.")],
 ) -> Optional[DuplicateAccountDraft]:  # type: ignore[valid-type]
     """The draft of a duplicate of the account; null when there is no such account."""
-    pk = pk_of(source_id, Account)
-    if pk is None:
-        raise UserInputError(f"invalid id {source_id[:64]!r}: not an id of a {Account.type_name()}")
-    source = await info.context.loaders.by_id(Account).load(pk)
+    source = await info.context.loaders.by_id(Account).load(expected_pk(source_id, Account))
     if source is None:
         return None
     values = copied_values(source)

@@ -14,7 +14,8 @@ from resolvers.duplicate_account import duplicate_account_draft
 from resolvers.preview_purchase_order import preview_purchase_order
 from resolvers.sat_catalogs import SatCatalogs, sat_catalogs
 from schema.connection import root_connection_field
-from schema.node import MAX_NODE_IDS, Node, parse_global_id, pk_of, to_node, to_nodes
+from schema.cursor import check_first
+from schema.node import MAX_NODE_IDS, Node, check_node_ids, node_key, to_node, to_nodes
 from schema.types import CONNECTIONS, NODE_TYPES
 
 AccountType = NODE_TYPES["Account"]
@@ -25,16 +26,10 @@ T = TypeVar("T")
 
 
 async def _node(info: RequestInfo, global_id: str, expected: Optional[type[Table]] = None) -> Optional[Node]:
-    model: Optional[type[Table]]
-    if expected is not None:
-        model, pk = expected, pk_of(global_id, expected)
-        if pk is None:
-            raise UserInputError(f"invalid id {global_id[:64]!r}: not an id of a {expected.type_name()}")
-    else:
-        type_name, pk = parse_global_id(global_id)
-        model = NODE_MODELS.get(type_name)
-        if model is None:
-            return None
+    key = node_key(global_id, expected)
+    if key is None:
+        return None
+    model, pk = key
     row = await info.context.loaders.by_id(model).load(pk)
     return None if row is None else to_node(NODE_TYPES[model.type_name()], row)
 
@@ -79,12 +74,11 @@ async def search_result(
         raise UserInputError("search text needs at least 2 characters")
     if "\x00" in text:
         raise UserInputError("search text cannot contain the NUL character (U+0000)")
-    if not 1 <= first <= MAX_PAGE:
-        raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-    loaders = info.context.loaders
-    accounts = await loaders.rows(sql.search(Account, text.strip(), first, loaders.reader.dialect))
-    contacts = await loaders.rows(sql.search(Contact, text.strip(), first, loaders.reader.dialect))
-    vendors = await loaders.rows(sql.search(Vendor, text.strip(), first, loaders.reader.dialect))
+    check_first(first)
+    loaders, wanted = info.context.loaders, text.strip()
+    accounts = await loaders.rows(sql.search(Account, wanted, first, loaders.reader.dialect))
+    contacts = await loaders.rows(sql.search(Contact, wanted, first, loaders.reader.dialect))
+    vendors = await loaders.rows(sql.search(Vendor, wanted, first, loaders.reader.dialect))
     return SearchResult(accounts=to_nodes(AccountType, accounts), contacts=to_nodes(ContactType, contacts),
                         vendors=to_nodes(VendorType, vendors))
 
@@ -97,8 +91,7 @@ async def nodes_by_id(
     info: RequestInfo,
     ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Global ids (at most {MAX_NODE_IDS}).")],
 ) -> list[Optional[Node]]:
-    if len(ids) > MAX_NODE_IDS:
-        raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
+    check_node_ids(ids)
     return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
 

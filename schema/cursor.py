@@ -22,10 +22,15 @@ from loaders.errors import UserInputError
 from loaders.paging import MAX_PAGE, Order, PageArgs
 
 
-def page_args(first: int, after: str | None, order: Order, table: sa.Table) -> PageArgs:
-    """`first` and `after` of a connection field, checked and decoded."""
+def check_first(first: int) -> None:
+    """A page holds 1 to MAX_PAGE rows."""
     if not 1 <= first <= MAX_PAGE:
         raise UserInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
+
+
+def page_args(first: int, after: str | None, order: Order, table: sa.Table) -> PageArgs:
+    """`first` and `after` of a connection field, checked and decoded."""
+    check_first(first)
     return PageArgs(first, None if after is None else decode_cursor(after, order, table))
 
 

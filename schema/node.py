@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from typing import Any, TypeVar
 
 import strawberry
@@ -13,7 +13,7 @@ from sqlalchemy import Row
 
 from loaders.errors import UserInputError
 from loaders.paging import MAX_PAGE
-from models import Table
+from models import NODE_MODELS, Table
 
 T = TypeVar("T")
 #: Primary keys are INTEGER: a larger number is no id of this API.
@@ -51,6 +51,30 @@ def pk_of(value: str, model: type[Table]) -> int | None:
     A string that is no global id at all is a UserInputError."""
     type_name, pk = parse_global_id(value)
     return pk if type_name == model.type_name() else None
+
+
+def expected_pk(value: str, model: type[Table]) -> int:
+    """The primary key of a global id that must name a `model` row; any other id is a UserInputError."""
+    pk = pk_of(value, model)
+    if pk is None:
+        raise UserInputError(f"invalid id {value[:64]!r}: not an id of a {model.type_name()}")
+    return pk
+
+
+def node_key(value: str, expected: type[Table] | None = None) -> tuple[type[Table], int] | None:
+    """(model, primary key) of a global id: of `expected` when given, else of whichever node type it
+    names (None for a type this API does not have)."""
+    if expected is not None:
+        return expected, expected_pk(value, expected)
+    type_name, pk = parse_global_id(value)
+    model = NODE_MODELS.get(type_name)
+    return None if model is None else (model, pk)
+
+
+def check_node_ids(ids: Sized) -> None:
+    """`nodes(ids:)` takes at most MAX_NODE_IDS ids."""
+    if len(ids) > MAX_NODE_IDS:
+        raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
 
 
 def to_node(cls: type[T], row: Row[Any]) -> T:

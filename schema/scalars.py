@@ -80,7 +80,8 @@ def _datetime(value: Any) -> dt.datetime:
         raise InvalidValue(f"the instant lies outside what this API keeps: {_UTC_RANGE} in UTC") from None
 
 
-SCALAR_OVERRIDES = {
+#: Keyed `object`, as Strawberry's `scalar_overrides` takes them.
+SCALAR_OVERRIDES: dict[object, Any] = {
     Decimal: strawberry.scalar(
         name="Decimal", serialize=str, parse_value=_decimal,
         description=(

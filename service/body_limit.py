@@ -6,6 +6,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from loaders.errors import RequestErrorCode
+from service.responses import error_body
 
 
 class BodyTooLarge(Exception):
@@ -43,5 +44,5 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body over {self.max_bytes} bytes (CRMGRAPH_MAX_BODY_BYTES)"
-        response = JSONResponse({"errors": [{"message": message, "extensions": {"code": RequestErrorCode.PAYLOAD_TOO_LARGE}}]}, 413)
+        response = JSONResponse(error_body(message, RequestErrorCode.PAYLOAD_TOO_LARGE), 413)
         await response(scope, receive, send)

@@ -38,6 +38,7 @@ from loaders.errors import RETRY_AFTER_SECONDS, RequestErrorCode
 from models import Scope
 from service.auth import TokenCache, authenticate
 from service.logs import ERRORS
+from service.responses import error_body
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -290,4 +291,4 @@ async def _refused(engine: AsyncEngine, request: Request, tokens: TokenCache) ->
 
 
 def _error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
+    return JSONResponse(error_body(message, code), status, headers=headers)

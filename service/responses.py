@@ -24,6 +24,11 @@ def request_id_of(given: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def error_body(message: str, code: str, extensions: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`{"errors": [one error]}`: the body of every refusal the service sends itself."""
+    return {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
+
+
 def error_response(
     request: Request,
     status: int,
@@ -42,8 +47,7 @@ def error_response(
     if request_id is not None:
         headers["x-request-id"] = request_id
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
-    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
-    return Response(orjson.dumps(body), status, headers=headers, media_type=media_type)
+    return Response(orjson.dumps(error_body(message, code, extensions)), status, headers=headers, media_type=media_type)
 
 
 def _no_data(answer: Any) -> bool:

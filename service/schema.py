@@ -17,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from loaders.errors import RequestErrorCode
+from loaders.paging import MAX_PAGE
 from resolvers.mutation import Mutation
 from resolvers.root import Query
 from schema.compiled import compiled_execution_context
@@ -52,9 +53,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
         query=Query,
         mutation=Mutation,
         types=[*NODE_TYPES.values(), RequestErrorCode],
-        # A copy only for mypy: Strawberry types the keys `object`, SCALAR_OVERRIDES is inferred keyed by `type`.
-        scalar_overrides={python_type: scalar for python_type, scalar in SCALAR_OVERRIDES.items()},
-        config=StrawberryConfig(relay_max_results=100, batching_config={"max_operations": settings.max_batch}),
+        scalar_overrides=SCALAR_OVERRIDES,
+        config=StrawberryConfig(relay_max_results=MAX_PAGE, batching_config={"max_operations": settings.max_batch}),
         extensions=extensions,
         execution_context_class=compiled_execution_context(
             compiled=settings.compiled_executor, hide_suggestions=not settings.introspection

@@ -33,6 +33,7 @@ from service.ratelimit import RateLimits, answer_over_limit
 from service.replicas import read_route
 from service.responses import (
     GRAPHQL_RESPONSE,
+    error_body,
     error_response,
     failed_before_execution,
     has_data,
@@ -127,7 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
                                       request_id=request_id, extensions={"requestId": request_id})
             if isinstance(caller, str):
                 return JSONResponse(
-                    {"errors": [{"message": caller, "extensions": {"code": RequestErrorCode.UNAUTHENTICATED}}]},
+                    error_body(caller, RequestErrorCode.UNAUTHENTICATED),
                     status_code=401,
                     headers={"WWW-Authenticate": 'Bearer realm="crmgraph"'},
                 )

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders import sql
-from loaders.errors import UserInputError
-from models import NODE_MODELS, Table
+from models import Table
 from schema.compiled.arguments import FieldRef
 from schema.compiled.run import Run
 from schema.compiled.selection import Selection
-from schema.node import MAX_NODE_IDS, parse_global_id, pk_of
+from schema.node import check_node_ids, node_key
 
 
 class NodeRoot:
@@ -24,22 +23,12 @@ class NodeRoot:
     def __init__(self, ref: FieldRef, expected: type[Table] | None, many: bool, selections: dict[str, Selection]) -> None:
         self.ref, self.expected, self.many, self.selections = ref, expected, many, selections
 
-    def _key(self, global_id: str) -> tuple[type[Table], int] | None:
-        if self.expected is not None:
-            pk = pk_of(global_id, self.expected)
-            if pk is None:
-                raise UserInputError(f"invalid id {global_id[:64]!r}: not an id of a {self.expected.type_name()}")
-            return self.expected, pk
-        type_name, pk = parse_global_id(global_id)
-        model = NODE_MODELS.get(type_name)
-        return None if model is None else (model, pk)
-
     def prepare(self, run: Run) -> list[tuple[type[Table], int] | None]:
         args = run.coerced(self.ref)  # IDs: strings as graphql-core coerced them, nothing to build
         ids = args["ids"] if self.many else [args["id"]]
-        if self.many and len(ids) > MAX_NODE_IDS:
-            raise UserInputError(f"nodes takes at most {MAX_NODE_IDS} ids, got {len(ids)}")
-        return [self._key(i) for i in ids]
+        if self.many:
+            check_node_ids(ids)
+        return [node_key(i, self.expected) for i in ids]
 
     def parts(self) -> list[Selection]:
         return list(self.selections.values())
